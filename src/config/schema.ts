@@ -1,0 +1,55 @@
+import { z } from "zod";
+
+/** Environment variables (and config-file keys) GenLab reads, validated once at start. */
+const port = z.coerce.number().int().min(1).max(65535);
+const positiveInt = z.coerce.number().int().min(1);
+
+export const configSchema = z.object({
+  DISCORD_TOKEN: z
+    .string()
+    .regex(/^[\w-]{20,}\.[\w-]{4,}\.[\w-]{20,}$/, "does not look like a bot token; copy it from the Bot page of your Discord application")
+    .optional(),
+  DISCORD_APPLICATION_ID: z.string().regex(/^\d{15,22}$/, "must be the numeric application id from the Discord Developer Portal").optional(),
+  DISCORD_API_URL: z.url("must be a URL such as https://discord.com/api").default("https://discord.com/api"),
+  DISCORD_GUILD_ID: z.string().regex(/^\d{15,22}$/, "must be a numeric guild (server) id").optional(),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, "must be a PostgreSQL URL such as postgresql://user:password@host:5432/genlab, or unset to use the embedded database")
+    .optional(),
+  GENLAB_DATA_DIR: z.string().min(1).default("./data"),
+  GENLAB_WORKER_CONCURRENCY: positiveInt.max(64).default(1),
+  GENLAB_JOB_RETRY_LIMIT: z.coerce.number().int().min(0).max(20).default(3),
+  GENLAB_JOB_RETRY_DELAY_SECONDS: positiveInt.max(3600).default(5),
+  GENLAB_JOB_HEARTBEAT_SECONDS: z.coerce.number().int().min(10).max(3600).default(30),
+  GENLAB_JOB_MONITOR_SECONDS: z.coerce.number().int().min(1).max(600).default(15),
+  GENLAB_EMBEDDED_PG_PORT: port.optional(),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  HF_TOKEN: z.string().min(8, "is too short to be a Hugging Face token").optional(),
+  BIGGAN_MODEL_DIR: z.string().min(1).optional(),
+  SD_MODEL_DIR: z.string().min(1).optional(),
+});
+
+export type Config = z.infer<typeof configSchema>;
+
+/** Keys whose values must never reach a log line or an error message. */
+export const secretKeys = ["DISCORD_TOKEN", "HF_TOKEN", "DATABASE_URL"] as const satisfies readonly (keyof Config)[];
+
+/** What to tell a user about each variable, for the README table and `genlab config`. */
+export const configHelp: Record<keyof Config, string> = {
+  DISCORD_TOKEN: "Bot token. Unset: GenLab starts without connecting to Discord.",
+  DISCORD_APPLICATION_ID: "Application id; read from Discord at login when unset.",
+  DISCORD_API_URL: "Discord REST base URL (tests point it at a fake Discord).",
+  DISCORD_GUILD_ID: "Default guild for `genlab register-commands` (guild commands update at once).",
+  DATABASE_URL: "PostgreSQL URL. Unset: an embedded PostgreSQL under GENLAB_DATA_DIR.",
+  GENLAB_DATA_DIR: "Where the embedded database and generated images live.",
+  GENLAB_WORKER_CONCURRENCY: "Jobs one worker process runs at once.",
+  GENLAB_JOB_RETRY_LIMIT: "Retries of a job that failed for a transient reason.",
+  GENLAB_JOB_RETRY_DELAY_SECONDS: "First retry delay; doubles with each retry.",
+  GENLAB_JOB_HEARTBEAT_SECONDS: "A job whose worker is silent this long is retried elsewhere.",
+  GENLAB_JOB_MONITOR_SECONDS: "How often the queue looks for silent workers.",
+  GENLAB_EMBEDDED_PG_PORT: "Port of the embedded database (default: a free one).",
+  LOG_LEVEL: "fatal, error, warn, info, debug, trace or silent.",
+  HF_TOKEN: "Hugging Face token for remote diffusion.",
+  BIGGAN_MODEL_DIR: "Directory with an exported BigGAN ONNX model and its manifest.",
+  SD_MODEL_DIR: "Directory with a Stable Diffusion ONNX model (diffusers layout).",
+};
