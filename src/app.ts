@@ -1,0 +1,67 @@
+import type { Command } from "./commands/support/types.ts";
+import { loadCommands } from "./commands/support/registry.ts";
+import type { Config } from "./config/schema.ts";
+import { openDatabase, type Database } from "./db/database.ts";
+import { startBot, type Bot } from "./discord/client.ts";
+import { DiscordPublisher } from "./discord/publisher.ts";
+import { createRouter } from "./discord/router.ts";
+import { builtinEngines, EngineRegistry, type Engine } from "./engines/index.ts";
+import { JobQueue } from "./jobs/queue.ts";
+import { runGenerateJob } from "./jobs/workers/generate.ts";
+import type { Logger } from "./log.ts";
+
+export interface AppOptions {
+  config: Config;
+  log: Logger;
+  /** Connect to Discord (when DISCORD_TOKEN is set). */
+  bot: boolean;
+  /** Run queued jobs in this process. */
+  worker: boolean;
+  /** Engines beyond the built-in ones (tests register small ones here). */
+  engines?: Engine[];
+  commands?: Command[];
+}
+
+export interface App {
+  db: Database;
+  queue: JobQueue;
+  engines: EngineRegistry;
+  bot?: Bot;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts GenLab: database (embedded or DATABASE_URL, migrated), job queue, then the worker
+ * and/or the Discord bot. `npm start` runs both in one process; `genlab worker` only the worker.
+ */
+export async function startApp(opts: AppOptions): Promise<App> {
+  const { config, log } = opts;
+  const db = await openDatabase(config, log);
+  const stops: (() => Promise<void>)[] = [() => db.close()];
+  const stopAll = async () => {
+    for (const stop of stops.reverse()) await stop().catch((err) => log.warn({ err }, "error while stopping"));
+  };
+  try {
+    const queue = await JobQueue.open(db.url, config, log);
+    stops.push(() => queue.close());
+    const engines = new EngineRegistry([...builtinEngines(config), ...(opts.engines ?? [])]);
+    const publisher = config.DISCORD_TOKEN ? DiscordPublisher.fromToken(config.DISCORD_TOKEN, config.DISCORD_API_URL) : undefined;
+
+    if (opts.worker) {
+      await queue.workGenerations((job) => runGenerateJob({ prisma: db.prisma, engines, publisher, dataDir: config.GENLAB_DATA_DIR, log }, job));
+    }
+    let bot: Bot | undefined;
+    if (opts.bot && config.DISCORD_TOKEN) {
+      const commands = await loadCommands(opts.commands);
+      const route = createRouter(commands, { config, prisma: db.prisma, queue, engines, log });
+      bot = await startBot({ token: config.DISCORD_TOKEN, apiUrl: config.DISCORD_API_URL, log, onInteraction: route });
+      stops.push(() => bot!.stop());
+    } else if (opts.bot) {
+      log.warn("DISCORD_TOKEN is not set, so GenLab is not connecting to Discord: set it to your bot's token (Developer Portal → your application → Bot) and restart.");
+    }
+    return { db, queue, engines, bot, stop: stopAll };
+  } catch (e) {
+    await stopAll();
+    throw e;
+  }
+}

@@ -1,0 +1,92 @@
+import { parseArgs } from "node:util";
+import { REST, Routes } from "discord.js";
+import { loadCommands } from "../commands/support/registry.ts";
+import { ConfigError, UserFacingError } from "../config/errors.ts";
+import { loadConfig, secretValues } from "../config/load.ts";
+import { redact, registerSecrets } from "../config/redact.ts";
+import { configHelp, type Config } from "../config/schema.ts";
+import { startApp } from "../app.ts";
+import { createLogger } from "../log.ts";
+
+const USAGE = `genlab — a generative-AI course lab in Discord
+
+  genlab start                 database + worker + Discord bot (the default; npm start)
+  genlab worker                workers only, for GPU hosts sharing one DATABASE_URL
+  genlab register-commands [--guild ID | --global]
+                               publish the slash commands to Discord
+  genlab migrate               apply database migrations and exit
+  genlab config                list the settings GenLab reads
+`;
+
+async function main(argv: string[]): Promise<number> {
+  const { positionals, values } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: { guild: { type: "string" }, global: { type: "boolean" }, help: { type: "boolean", short: "h" } },
+  });
+  const cmd = positionals[0] ?? "start";
+  if (values.help || cmd === "help") return void process.stdout.write(USAGE), 0;
+  if (cmd === "config") {
+    for (const [k, v] of Object.entries(configHelp)) process.stdout.write(`${k.padEnd(32)} ${v}\n`);
+    return 0;
+  }
+  const config = loadConfig();
+  registerSecrets(secretValues(config));
+  const log = createLogger(config.LOG_LEVEL);
+
+  switch (cmd) {
+    case "start":
+    case "worker": {
+      const app = await startApp({ config, log, bot: cmd === "start", worker: true });
+      log.info({ role: cmd, database: app.db.embedded ? "embedded" : "DATABASE_URL" }, "GenLab is running; Ctrl-C stops it");
+      await untilSignal();
+      log.info("stopping");
+      await app.stop();
+      return 0;
+    }
+    case "migrate": {
+      const { openDatabase } = await import("../db/database.ts");
+      const db = await openDatabase(config, log);
+      await db.close();
+      return 0;
+    }
+    case "register-commands":
+      return registerCommands(config, values.guild ?? (values.global ? undefined : config.DISCORD_GUILD_ID));
+    default:
+      throw new UserFacingError(`"${cmd}" is not a genlab command: run \`genlab help\` to see them.`);
+  }
+}
+
+async function registerCommands(config: Config, guildId: string | undefined): Promise<number> {
+  if (!config.DISCORD_TOKEN) throw new ConfigError("DISCORD_TOKEN is not set: register-commands needs the bot token (Developer Portal → your application → Bot).");
+  const rest = new REST({ api: config.DISCORD_API_URL }).setToken(config.DISCORD_TOKEN);
+  const appId = config.DISCORD_APPLICATION_ID ?? ((await rest.get(Routes.currentApplication())) as { id: string }).id;
+  const body = [...(await loadCommands()).values()].map((c) => c.data);
+  await rest.put(guildId ? Routes.applicationGuildCommands(appId, guildId) : Routes.applicationCommands(appId), { body });
+  process.stdout.write(`Registered ${body.length} commands ${guildId ? `in guild ${guildId} (available now)` : "globally (may take up to an hour to appear)"}.\n`);
+  return 0;
+}
+
+function untilSignal(): Promise<void> {
+  return new Promise((resolve) => {
+    const onSignal = () => {
+      // A second Ctrl-C means "now".
+      process.once("SIGINT", () => process.exit(130));
+      resolve();
+    };
+    process.once("SIGINT", onSignal);
+    process.once("SIGTERM", onSignal);
+  });
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    if (error instanceof UserFacingError) {
+      process.stderr.write(`genlab: ${redact(error.message)}\n`);
+    } else {
+      process.stderr.write(`genlab: stopped by an unexpected error: ${redact(error instanceof Error ? (error.stack ?? error.message) : String(error))}\n`);
+    }
+    process.exit(1);
+  },
+);

@@ -1,0 +1,34 @@
+import type {
+  AutocompleteInteraction,
+  ButtonInteraction,
+  ChatInputCommandInteraction,
+  RESTPostAPIChatInputApplicationCommandsJSONBody,
+} from "discord.js";
+import type { Config } from "../../config/schema.ts";
+import type { PrismaClient } from "../../db/client.ts";
+import type { EngineRegistry } from "../../engines/registry.ts";
+import type { JobQueue } from "../../jobs/queue.ts";
+import type { Logger } from "../../log.ts";
+
+/** What a command may use. Commands never run a model: they check input and enqueue. */
+export interface CommandContext {
+  config: Config;
+  prisma: PrismaClient;
+  queue: JobQueue;
+  engines: EngineRegistry;
+  log: Logger;
+}
+
+/**
+ * One slash command. `defer` tells the router to acknowledge before `execute` runs:
+ * "public"/"ephemeral" for anything that might take over ~2 s (Discord allows 3 s), "none"
+ * for commands that answer at once or check input first and defer themselves.
+ */
+export interface Command {
+  data: RESTPostAPIChatInputApplicationCommandsJSONBody;
+  defer: "public" | "ephemeral" | "none";
+  execute(interaction: ChatInputCommandInteraction, ctx: CommandContext): Promise<void>;
+  autocomplete?(interaction: AutocompleteInteraction, ctx: CommandContext): Promise<void>;
+  /** Buttons whose custom id starts with `<command name>:`. */
+  button?(interaction: ButtonInteraction, ctx: CommandContext): Promise<void>;
+}

@@ -1,0 +1,101 @@
+import { DiscordAPIError, REST, Routes, type APIMessage, type RESTPostAPIChannelMessageJSONBody } from "discord.js";
+import type { APIEmbed, APIActionRowComponent, APIComponentInMessageActionRow } from "discord.js";
+
+export interface OutgoingFile {
+  name: string;
+  data: Buffer;
+}
+
+export interface OutgoingMessage {
+  content?: string;
+  embeds?: APIEmbed[];
+  components?: APIActionRowComponent<APIComponentInMessageActionRow>[];
+  files?: OutgoingFile[];
+}
+
+/** Where a job's result goes: the interaction reply while its token lives, else the channel. */
+export interface ResultTarget {
+  applicationId: string | null;
+  interactionToken: string | null;
+  tokenExpiresAt: Date | null;
+  channelId: string | null;
+  requesterId: string;
+  /** Stable per result, so a retried post is recognised by Discord and not doubled. */
+  nonce: string;
+}
+
+export interface Delivered {
+  messageId: string;
+  channelId: string;
+  via: "interaction" | "channel";
+}
+
+/** Discord error codes that mean "this interaction token can no longer be used". */
+const DEAD_TOKEN = new Set([50027, 10015]);
+/** Tokens live 15 minutes; stop using one a minute early rather than race its expiry. */
+const TOKEN_MARGIN_MS = 60_000;
+
+/**
+ * Posts job results over Discord's REST API (no gateway needed, so a GPU host running only
+ * workers can post too). Both paths are idempotent: editing the original reply twice leaves
+ * one message, and a channel post carries a nonce with enforce_nonce, which Discord dedupes.
+ */
+export class DiscordPublisher {
+  constructor(private readonly rest: REST) {}
+
+  static fromToken(token: string, apiUrl: string): DiscordPublisher {
+    return new DiscordPublisher(new REST({ api: apiUrl }).setToken(token));
+  }
+
+  async deliver(target: ResultTarget, message: OutgoingMessage): Promise<Delivered> {
+    if (this.tokenUsable(target)) {
+      try {
+        const m = await this.editOriginal(target.applicationId!, target.interactionToken!, message);
+        return { messageId: m.id, channelId: m.channel_id, via: "interaction" };
+      } catch (e) {
+        if (!(e instanceof DiscordAPIError && DEAD_TOKEN.has(Number(e.code)))) throw e;
+      }
+    }
+    if (!target.channelId) throw new Error("the interaction token expired and the request has no channel to post to");
+    const m = await this.postToChannel(target.channelId, {
+      ...message,
+      // Past the token's life the reply is a new message: say who it is for.
+      content: `<@${target.requesterId}> ${message.content ?? ""}`.trim(),
+    }, target.nonce, [target.requesterId]);
+    return { messageId: m.id, channelId: m.channel_id, via: "channel" };
+  }
+
+  editOriginal(applicationId: string, token: string, message: OutgoingMessage): Promise<APIMessage> {
+    return this.rest.patch(Routes.webhookMessage(applicationId, token, "@original"), {
+      body: { ...body(message), allowed_mentions: { parse: [] } },
+      files: message.files?.map((f) => ({ name: f.name, data: f.data })),
+      auth: false,
+    }) as Promise<APIMessage>;
+  }
+
+  postToChannel(channelId: string, message: OutgoingMessage, nonce?: string, mentionUsers: string[] = []): Promise<APIMessage> {
+    const payload: RESTPostAPIChannelMessageJSONBody = {
+      ...body(message),
+      allowed_mentions: { parse: [], users: mentionUsers },
+      ...(nonce ? { nonce, enforce_nonce: true } : {}),
+    };
+    return this.rest.post(Routes.channelMessages(channelId), {
+      body: payload,
+      files: message.files?.map((f) => ({ name: f.name, data: f.data })),
+    }) as Promise<APIMessage>;
+  }
+
+  private tokenUsable(t: ResultTarget): boolean {
+    return Boolean(t.applicationId && t.interactionToken && t.tokenExpiresAt && t.tokenExpiresAt.getTime() - TOKEN_MARGIN_MS > Date.now());
+  }
+}
+
+function body(message: OutgoingMessage) {
+  return {
+    content: message.content ?? "",
+    embeds: message.embeds ?? [],
+    components: message.components ?? [],
+    // Replaces any earlier attachments; ids index into `files`.
+    attachments: (message.files ?? []).map((f, i) => ({ id: i, filename: f.name })),
+  };
+}

@@ -1,0 +1,57 @@
+import { randomBytes } from "node:crypto";
+import { MessageFlags, type Interaction, type RepliableInteraction } from "discord.js";
+import { UserFacingError } from "../config/errors.ts";
+import { redact } from "../config/redact.ts";
+import type { Command, CommandContext } from "../commands/support/types.ts";
+
+/**
+ * Dispatches interactions to command modules. Each interaction runs inside its own error
+ * boundary: the user gets one short ephemeral sentence (with an error id to quote), the log
+ * gets the whole error, and no other interaction is affected.
+ */
+export function createRouter(commands: Map<string, Command>, ctx: CommandContext) {
+  return async function route(interaction: Interaction): Promise<void> {
+    const started = performance.now();
+    let name = "?";
+    try {
+      if (interaction.isChatInputCommand()) {
+        name = interaction.commandName;
+        const command = commands.get(name);
+        if (!command) return void (await replyError(interaction, `/${name} is not a command of this GenLab version: run \`genlab register-commands\` to refresh the list.`));
+        if (command.defer !== "none") {
+          await interaction.deferReply(command.defer === "ephemeral" ? { flags: MessageFlags.Ephemeral } : {});
+        }
+        await command.execute(interaction, ctx);
+      } else if (interaction.isAutocomplete()) {
+        name = interaction.commandName;
+        await commands.get(name)?.autocomplete?.(interaction, ctx);
+      } else if (interaction.isButton()) {
+        name = interaction.customId.split(":")[0] ?? "";
+        const command = commands.get(name);
+        if (!command?.button) return void (await replyError(interaction, "This button is no longer active."));
+        await command.button(interaction, ctx);
+      }
+      ctx.log.debug({ command: name, ms: Math.round(performance.now() - started) }, "interaction handled");
+    } catch (error) {
+      const errorId = randomBytes(4).toString("hex");
+      ctx.log.error({ err: error, errorId, command: name, user: interaction.user.id }, "interaction failed");
+      if (interaction.isRepliable()) {
+        const text = error instanceof UserFacingError ? redact(error.message) : `Something went wrong (error id ${errorId}); the teacher can find it in the GenLab logs.`;
+        await replyError(interaction, text).catch((e) => ctx.log.warn({ err: e, errorId }, "could not report the error to the user"));
+      }
+    }
+  };
+}
+
+/** An ephemeral error in whatever form the interaction still allows. */
+export async function replyError(interaction: RepliableInteraction, text: string): Promise<void> {
+  const content = `⚠️ ${text}`;
+  if (interaction.deferred && !interaction.replied) {
+    // A deferred public reply cannot become ephemeral: say it there.
+    await interaction.editReply({ content, embeds: [], files: [], components: [] });
+  } else if (interaction.replied) {
+    await interaction.followUp({ content, flags: MessageFlags.Ephemeral });
+  } else {
+    await interaction.reply({ content, flags: MessageFlags.Ephemeral });
+  }
+}

@@ -1,0 +1,22 @@
+import type { Config } from "../config/schema.ts";
+import type { Engine } from "./types.ts";
+
+export { EngineRegistry } from "./registry.ts";
+export { EngineInputError, EngineUnavailableError, isPermanent } from "./errors.ts";
+export type { Engine, EngineStatus, GenerationResult, GenerateContext, ModelInfo } from "./types.ts";
+
+/** The engines the lab plans, for /models to report on before they are installed. */
+export const plannedEngines: { name: string; title: string; needs: (c: Config) => string }[] = [
+  { name: "gan", title: "GAN (MNIST / Fashion-MNIST / CIFAR-10)", needs: () => "not in this build yet." },
+  { name: "biggan", title: "BigGAN", needs: (c) => (c.BIGGAN_MODEL_DIR ? "not in this build yet (BIGGAN_MODEL_DIR is set)." : "no model — set BIGGAN_MODEL_DIR.") },
+  {
+    name: "diffusion",
+    title: "Stable Diffusion",
+    needs: (c) => (c.SD_MODEL_DIR || c.HF_TOKEN ? "not in this build yet." : "no model — set SD_MODEL_DIR, or HF_TOKEN for Hugging Face Inference."),
+  },
+];
+
+/** Engines this build ships. Each engine issue adds its own here. */
+export function builtinEngines(_config: Config): Engine[] {
+  return [];
+}

@@ -1,0 +1,30 @@
+import { EngineUnavailableError } from "./errors.ts";
+import type { Engine } from "./types.ts";
+
+/** The engines one process can run, by name. Bot and workers each build one at start. */
+export class EngineRegistry {
+  private readonly engines = new Map<string, Engine>();
+
+  constructor(engines: Iterable<Engine> = []) {
+    for (const e of engines) this.register(e);
+  }
+
+  register(engine: Engine): void {
+    if (this.engines.has(engine.name)) throw new Error(`engine "${engine.name}" is registered twice`);
+    this.engines.set(engine.name, engine);
+  }
+
+  has(name: string): boolean {
+    return this.engines.has(name);
+  }
+
+  get(name: string): Engine {
+    const engine = this.engines.get(name);
+    if (!engine) throw new EngineUnavailableError(`The ${name} engine is not available on this GenLab worker: run a worker that has it, or ask the teacher to enable it.`);
+    return engine;
+  }
+
+  list(): Engine[] {
+    return [...this.engines.values()];
+  }
+}

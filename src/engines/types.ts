@@ -1,0 +1,41 @@
+import type { RawImage } from "../images/encode.ts";
+
+/**
+ * The contract every engine honours. Engines know nothing of Discord or the database:
+ * a typed request in, raw images and the exact parameters used out.
+ */
+export interface EngineStatus {
+  ready: boolean;
+  /** One sentence: what the engine will run, or what to set to make it ready. */
+  detail: string;
+}
+
+export interface ModelInfo {
+  name: string;
+  /** sha256 of the weights, so provenance names the exact model. */
+  sha256?: string;
+}
+
+export interface GenerationResult {
+  images: RawImage[];
+  model: ModelInfo;
+  /** Every parameter the engine used, defaults filled in. */
+  params: Record<string, unknown>;
+  seed: number;
+}
+
+export interface GenerateContext {
+  signal: AbortSignal;
+  onProgress?: (fraction: number, note?: string) => void;
+}
+
+export interface Engine<P extends Record<string, unknown> = Record<string, unknown>> {
+  /** Stable id stored in provenance: "gan", "biggan", "diffusion" … */
+  readonly name: string;
+  /** Human name for messages: "BigGAN". */
+  readonly title: string;
+  status(): EngineStatus;
+  /** Checks and normalises a request; throws EngineInputError with a sentence for the user. */
+  validate(params: Record<string, unknown>): P;
+  generate(params: P, ctx: GenerateContext): Promise<GenerationResult>;
+}

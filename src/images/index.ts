@@ -1,0 +1,2 @@
+export { addPngText, readPngText } from "./png-text.ts";
+export { gridPng, toPng, type RawImage } from "./encode.ts";

@@ -1,0 +1,47 @@
+import type { PrismaClient } from "../db/client.ts";
+import type { JobQueue } from "./queue.ts";
+
+/** Interaction tokens are valid for 15 minutes after the interaction was created. */
+export const INTERACTION_TOKEN_LIFETIME_MS = 15 * 60_000;
+
+export interface GenerationRequest {
+  command: string;
+  engine: string;
+  params: Record<string, unknown>;
+  requester: { id: string; username?: string };
+  guild?: { id: string; name?: string } | null;
+  channelId?: string | null;
+  interaction?: { id: string; token: string; applicationId: string; createdAt: Date } | null;
+}
+
+/**
+ * Records a generation as queued and puts it on the queue. The row is written first, so a
+ * job can never exist without its provenance row; a send that fails marks the row failed.
+ */
+export async function queueGeneration(prisma: PrismaClient, queue: JobQueue, req: GenerationRequest): Promise<{ id: string; jobId: string }> {
+  const { requester, guild } = req;
+  await prisma.user.upsert({ where: { id: requester.id }, create: { id: requester.id, username: requester.username }, update: { username: requester.username } });
+  if (guild) await prisma.guild.upsert({ where: { id: guild.id }, create: { id: guild.id, name: guild.name }, update: { name: guild.name } });
+  const gen = await prisma.generation.create({
+    data: {
+      command: req.command,
+      engine: req.engine,
+      params: req.params as object,
+      requesterId: requester.id,
+      guildId: guild?.id ?? null,
+      channelId: req.channelId ?? null,
+      interactionId: req.interaction?.id ?? null,
+      interactionToken: req.interaction?.token ?? null,
+      applicationId: req.interaction?.applicationId ?? null,
+      tokenExpiresAt: req.interaction ? new Date(req.interaction.createdAt.getTime() + INTERACTION_TOKEN_LIFETIME_MS) : null,
+    },
+  });
+  try {
+    const jobId = await queue.enqueueGeneration(gen.id);
+    await prisma.generation.update({ where: { id: gen.id }, data: { jobId } });
+    return { id: gen.id, jobId };
+  } catch (e) {
+    await prisma.generation.update({ where: { id: gen.id }, data: { status: "failed", error: "The job queue refused the request.", finishedAt: new Date(), interactionToken: null } });
+    throw e;
+  }
+}

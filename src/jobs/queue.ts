@@ -1,0 +1,85 @@
+import { PgBoss, type JobWithMetadata } from "pg-boss";
+import type { Config } from "../config/schema.ts";
+import type { Logger } from "../log.ts";
+
+/** Queue names. One queue per kind of work, so GPU hosts can pick what they run. */
+export const GENERATE = "generate";
+
+export interface GenerateJob {
+  generationId: string;
+}
+
+export type QueueConfig = Pick<
+  Config,
+  "GENLAB_JOB_RETRY_LIMIT" | "GENLAB_JOB_RETRY_DELAY_SECONDS" | "GENLAB_JOB_HEARTBEAT_SECONDS" | "GENLAB_JOB_MONITOR_SECONDS" | "GENLAB_WORKER_CONCURRENCY"
+>;
+
+/**
+ * The durable job queue: pg-boss on GenLab's own PostgreSQL. A job outlives the process
+ * that queued it; a worker that dies mid-job stops sending heartbeats and the job is
+ * retried elsewhere after GENLAB_JOB_HEARTBEAT_SECONDS.
+ */
+export class JobQueue {
+  private constructor(
+    private readonly boss: PgBoss,
+    private readonly config: QueueConfig,
+    private readonly log: Logger,
+  ) {}
+
+  static async open(url: string, config: QueueConfig, log: Logger): Promise<JobQueue> {
+    const boss = new PgBoss({
+      connectionString: url,
+      schema: "pgboss",
+      max: 4,
+      monitorIntervalSeconds: config.GENLAB_JOB_MONITOR_SECONDS,
+      superviseIntervalSeconds: config.GENLAB_JOB_MONITOR_SECONDS,
+    });
+    boss.on("error", (err: Error) => log.error({ err }, "job queue error"));
+    await boss.start();
+    await boss.createQueue(GENERATE, { notify: true });
+    return new JobQueue(boss, config, log);
+  }
+
+  /** Queues a generation; the job id is pg-boss's. `singletonKey` makes a re-send a no-op. */
+  async enqueueGeneration(generationId: string): Promise<string> {
+    const c = this.config;
+    // Retry and heartbeat go on each job, so a changed configuration applies to new jobs at once.
+    const id = await this.boss.send(GENERATE, { generationId } satisfies GenerateJob, {
+      singletonKey: generationId,
+      retryLimit: c.GENLAB_JOB_RETRY_LIMIT,
+      retryDelay: c.GENLAB_JOB_RETRY_DELAY_SECONDS,
+      retryBackoff: true,
+      retryDelayMax: 300,
+      heartbeatSeconds: c.GENLAB_JOB_HEARTBEAT_SECONDS,
+      // The heartbeat catches dead workers; this only bounds a live but stuck one.
+      expireInSeconds: 3600,
+    });
+    if (!id) throw new Error(`generation ${generationId} is already queued`);
+    return id;
+  }
+
+  /**
+   * Runs `handler` for each generation job. A handler that throws fails the attempt and
+   * pg-boss retries it with backoff; a handler that returns completes the job.
+   */
+  async workGenerations(handler: (job: JobWithMetadata<GenerateJob>) => Promise<void>): Promise<void> {
+    await this.boss.work<GenerateJob>(
+      GENERATE,
+      { includeMetadata: true, localConcurrency: this.config.GENLAB_WORKER_CONCURRENCY, pollingIntervalSeconds: 1 },
+      async ([job]) => {
+        // includeMetadata: true makes these JobWithMetadata; the overload does not narrow.
+        if (job) await handler(job as JobWithMetadata<GenerateJob>);
+      },
+    );
+    this.log.info({ queue: GENERATE, concurrency: this.config.GENLAB_WORKER_CONCURRENCY }, "worker listening");
+  }
+
+  async cancel(jobId: string): Promise<void> {
+    await this.boss.cancel(GENERATE, jobId);
+  }
+
+  /** Stops taking jobs and waits (up to `timeoutMs`) for running ones to finish. */
+  async close(timeoutMs = 10_000): Promise<void> {
+    await this.boss.stop({ graceful: true, timeout: timeoutMs });
+  }
+}

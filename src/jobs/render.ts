@@ -1,0 +1,73 @@
+import type { APIEmbed } from "discord.js";
+import { addPngText, gridPng, toPng } from "../images/index.ts";
+import type { GenerationResult } from "../engines/types.ts";
+import type { OutgoingFile } from "../discord/publisher.ts";
+
+export interface Provenance {
+  generationId: string;
+  command: string;
+  engine: string;
+  requesterId: string;
+}
+
+export interface RenderedImage {
+  index: number;
+  png: Buffer;
+  width: number;
+  height: number;
+}
+
+/** Encodes each image as PNG with its provenance in text chunks, plus a grid when n > 1. */
+export async function renderImages(result: GenerationResult, p: Provenance): Promise<{ images: RenderedImage[]; grid?: Buffer }> {
+  const common = {
+    "genlab:generation": p.generationId,
+    "genlab:engine": p.engine,
+    "genlab:model": result.model.name,
+    "genlab:model-sha256": result.model.sha256 ?? "",
+    "genlab:params": JSON.stringify(result.params),
+    "genlab:seed": String(result.seed),
+    "genlab:requester": p.requesterId,
+    Software: "GenLab",
+  };
+  const images = await Promise.all(
+    result.images.map(async (img, index) => ({
+      index,
+      png: addPngText(await toPng(img), { ...common, "genlab:index": String(index) }),
+      width: img.width,
+      height: img.height,
+    })),
+  );
+  const grid = result.images.length > 1 ? addPngText(await gridPng(result.images), { ...common, "genlab:index": "grid" }) : undefined;
+  return { images, grid };
+}
+
+/** The result message: the grid (or single image) in an embed, the originals attached. */
+export function resultMessage(result: GenerationResult, p: Provenance, rendered: { images: RenderedImage[]; grid?: Buffer }): { embeds: APIEmbed[]; files: OutgoingFile[] } {
+  const short = p.generationId.slice(0, 8);
+  const files: OutgoingFile[] = rendered.images.slice(0, rendered.grid ? 9 : 10).map((im) => ({ name: `genlab-${short}-${im.index}.png`, data: im.png }));
+  if (rendered.grid) files.unshift({ name: `genlab-${short}-grid.png`, data: rendered.grid });
+  const shown = files[0]!.name;
+  const params = Object.entries(result.params)
+    .map(([k, v]) => `${k}=${typeof v === "string" ? v : JSON.stringify(v)}`)
+    .join(" ");
+  return {
+    files,
+    embeds: [
+      {
+        title: `/${p.command}`,
+        description: truncate(params, 1000),
+        image: { url: `attachment://${shown}` },
+        fields: [
+          { name: "Model", value: truncate(result.model.name, 200), inline: true },
+          { name: "Seed", value: String(result.seed), inline: true },
+          { name: "Images", value: String(result.images.length), inline: true },
+        ],
+        footer: { text: `generation ${p.generationId}` },
+      },
+    ],
+  };
+}
+
+function truncate(s: string, n: number): string {
+  return s.length > n ? s.slice(0, n - 1) + "…" : s || "—";
+}

@@ -1,0 +1,129 @@
+import { createHash, randomBytes } from "node:crypto";
+import { mkdir, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import type { JobWithMetadata } from "pg-boss";
+import { redact } from "../../config/redact.ts";
+import type { PrismaClient } from "../../db/client.ts";
+import type { DiscordPublisher } from "../../discord/publisher.ts";
+import { isPermanent } from "../../engines/errors.ts";
+import type { EngineRegistry } from "../../engines/registry.ts";
+import type { Logger } from "../../log.ts";
+import type { GenerateJob } from "../queue.ts";
+import { renderImages, resultMessage, type Provenance } from "../render.ts";
+
+export interface GenerateWorkerDeps {
+  prisma: PrismaClient;
+  engines: EngineRegistry;
+  /** Absent when this process has no Discord token: results are stored, not posted. */
+  publisher?: DiscordPublisher;
+  dataDir: string;
+  log: Logger;
+}
+
+/**
+ * Runs one generation job: engine → PNGs on disk → Discord → provenance, in that order.
+ * Re-running a job is safe at every step: the engine is seeded (same images), the post is
+ * an edit of the original reply or a nonce-deduplicated channel post (same message), and
+ * the final transaction only moves a row out of "running" once (one provenance record).
+ */
+export async function runGenerateJob(deps: GenerateWorkerDeps, job: JobWithMetadata<GenerateJob>): Promise<void> {
+  const { prisma, log } = deps;
+  const id = job.data.generationId;
+  const gen = await prisma.generation.findUnique({ where: { id } });
+  if (!gen) {
+    log.warn({ generationId: id }, "job for a generation that does not exist: dropped");
+    return;
+  }
+  if (gen.status === "succeeded" || gen.status === "failed" || gen.status === "cancelled") {
+    log.info({ generationId: id, status: gen.status }, "generation already finished: nothing to do");
+    return;
+  }
+  const startedAt = new Date();
+  await prisma.generation.update({ where: { id }, data: { status: "running", startedAt, attempts: { increment: 1 } } });
+  const target = {
+    applicationId: gen.applicationId,
+    interactionToken: gen.interactionToken,
+    tokenExpiresAt: gen.tokenExpiresAt,
+    channelId: gen.channelId,
+    requesterId: gen.requesterId,
+    nonce: nonceFor(id),
+  };
+  const p: Provenance = { generationId: id, command: gen.command, engine: gen.engine, requesterId: gen.requesterId };
+
+  try {
+    const engine = deps.engines.get(gen.engine);
+    const params = engine.validate(gen.params as Record<string, unknown>);
+    const t0 = performance.now();
+    const result = await engine.generate(params, { signal: job.signal });
+    const engineMs = performance.now() - t0;
+
+    const t1 = performance.now();
+    const rendered = await renderImages(result, p);
+    const dir = join(deps.dataDir, "images", id);
+    await mkdir(dir, { recursive: true });
+    await Promise.all(rendered.images.map((im) => writeFile(join(dir, `${im.index}.png`), im.png)));
+    const encodeMs = performance.now() - t1;
+
+    const t2 = performance.now();
+    const delivered = deps.publisher ? await deps.publisher.deliver(target, resultMessage(result, p, rendered)) : undefined;
+    const postMs = performance.now() - t2;
+
+    const timings = { engineMs: round(engineMs), encodeMs: round(encodeMs), postMs: round(postMs), totalMs: round(performance.now() - t0) };
+    await prisma.$transaction(async (tx) => {
+      const moved = await tx.generation.updateMany({
+        where: { id, status: "running" },
+        data: {
+          status: "succeeded",
+          model: result.model.name,
+          modelSha256: result.model.sha256 ?? null,
+          params: result.params as object,
+          seed: BigInt(result.seed),
+          messageId: delivered?.messageId ?? null,
+          channelId: delivered?.channelId ?? gen.channelId,
+          finishedAt: new Date(),
+          timings,
+          error: null,
+          interactionToken: null,
+        },
+      });
+      if (moved.count === 0) return; // another attempt already recorded it
+      await tx.image.createMany({
+        data: rendered.images.map((im) => ({
+          generationId: id,
+          index: im.index,
+          sha256: createHash("sha256").update(im.png).digest("hex"),
+          width: im.width,
+          height: im.height,
+          path: join("images", id, `${im.index}.png`),
+        })),
+        skipDuplicates: true,
+      });
+    });
+    log.info({ generationId: id, engine: gen.engine, n: rendered.images.length, via: delivered?.via, ...timings }, "generation succeeded");
+  } catch (error) {
+    const finalAttempt = isPermanent(error) || job.retryCount >= job.retryLimit;
+    const errorId = randomBytes(4).toString("hex");
+    const sentence = isPermanent(error) ? (error as Error).message : `Generation failed (error id ${errorId}).${finalAttempt ? "" : " Retrying…"}`;
+    log.error({ generationId: id, errorId, attempt: job.retryCount + 1, final: finalAttempt, err: error }, "generation failed");
+    await prisma.generation.update({
+      where: { id },
+      data: finalAttempt
+        ? { status: "failed", error: redact(sentence), errorId, finishedAt: new Date(), interactionToken: null }
+        : { status: "queued", error: redact(sentence), errorId },
+    });
+    if (finalAttempt) {
+      await deps.publisher?.deliver(target, { content: `⚠️ ${redact(sentence)}` }).catch((e) => log.warn({ err: e, generationId: id }, "could not post the failure"));
+      return; // completes the job: nothing more to retry
+    }
+    throw error; // pg-boss retries with backoff
+  }
+}
+
+/** Discord nonces are at most 25 characters; a generation id's hex digits are unique enough. */
+function nonceFor(generationId: string): string {
+  return generationId.replace(/-/g, "").slice(0, 25);
+}
+
+function round(ms: number): number {
+  return Math.round(ms * 10) / 10;
+}
