@@ -1,4 +1,5 @@
 import { existsSync, readFileSync } from "node:fs";
+import type { z } from "zod";
 import { ConfigError } from "./errors.ts";
 import { configSchema, secretKeys, type Config } from "./schema.ts";
 
@@ -21,14 +22,23 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const issue = parsed.error.issues[0]!;
   const name = String(issue.path[0] ?? "configuration");
   const where = env.GENLAB_CONFIG && name in fromFile ? ` (in ${env.GENLAB_CONFIG})` : "";
-  throw new ConfigError(`${name}${where} ${describeIssue(issue)}.`);
+  throw new ConfigError(`${name}${where} ${describeIssue(issue)}: fix it in the environment${env.GENLAB_CONFIG ? " or the config file" : ""} and start again.`);
 }
 
-function describeIssue(issue: { code: string; message: string }): string {
-  // zod's own wording for coercion failures names types, not fixes; say what a number must be.
-  if (issue.code === "invalid_type" || issue.message.startsWith("Invalid input")) return "must be a valid value (see the configuration table in README.md)";
-  if (issue.code === "too_small" || issue.code === "too_big") return `is out of range: ${issue.message.replace(/^Too (small|big): expected \w+ to (have )?/i, "must be ")}`;
-  return issue.message;
+/** zod's wording names types; a person needs the rule. Custom messages (regexes) pass through. */
+function describeIssue(issue: z.core.$ZodIssue): string {
+  switch (issue.code) {
+    case "invalid_value":
+      return `must be one of ${issue.values.map(String).join(", ")}`;
+    case "too_small":
+      return issue.origin === "string" ? `is too short` : `must be at least ${String(issue.minimum)}`;
+    case "too_big":
+      return issue.origin === "string" ? `is too long` : `must be at most ${String(issue.maximum)}`;
+    case "invalid_type":
+      return issue.expected === "number" ? "must be a whole number" : `must be a ${issue.expected}`;
+    default:
+      return issue.message;
+  }
 }
 
 function readConfigFile(path: string | undefined): Record<string, unknown> {

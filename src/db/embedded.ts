@@ -59,6 +59,7 @@ export async function startEmbeddedPostgres(dataDir: string, log: Logger, port?:
     try {
       await pg.initialise();
     } catch (cause) {
+      if (isRoot() && /Permission denied/.test(logs.join(""))) throw notReachableByPostgres(pgDir, cause);
       throw new UserFacingError(`Could not initialise the embedded database in ${pgDir}: ${lastLines(logs)}`, { cause });
     }
   }
@@ -84,8 +85,16 @@ export async function startEmbeddedPostgres(dataDir: string, log: Logger, port?:
   return { url, port: chosenPort, dataDir: pgDir, stop };
 }
 
+function notReachableByPostgres(pgDir: string, cause: unknown): Error {
+  return new UserFacingError(
+    `As root, GenLab runs PostgreSQL as the "postgres" user, who cannot enter ${pgDir}: set GENLAB_DATA_DIR to a folder that user can reach (not under /root or a 0700 folder), or run GenLab as a normal user.`,
+    { cause },
+  );
+}
+
 function explainStartFailure(pgDir: string, logs: string[], cause: unknown): Error {
   const text = logs.join("");
+  if (isRoot() && /Permission denied/.test(text)) return notReachableByPostgres(pgDir, cause);
   if (/lock file "postmaster\.pid" already exists/.test(text)) {
     const pid = readPid(pgDir);
     return new UserFacingError(
