@@ -32,6 +32,7 @@ function onNextInteraction(fn: (interaction: Interaction) => Promise<void>): Pro
 
 describe('FakeDiscord with the real discord.js client', () => {
   it('logs in and resolves the guild, channel and bot user', () => {
+    expect(fake.token).toMatch(/^[\w-]{24,}\.[\w-]{6}\.[\w-]{27,}$/);
     expect(client.user?.id).toBe(fake.botUserId);
     expect(client.guilds.cache.get(fake.guildId)?.available).toBe(true);
     expect(client.channels.cache.get(fake.channelId)?.isTextBased()).toBe(true);

@@ -203,12 +203,12 @@ export class FakeDiscord {
     if (type === 3) state.componentMessageId = this.componentMessage(channel.id, opts).id;
     this.interactions.set(state.id, state);
     this.interactionsByToken.set(state.token, state);
-    this.sendToShardOf(guildId, 'INTERACTION_CREATE', this.interactionPayload(state, channel, opts));
+    const delivered = this.sendToShardOf(guildId, 'INTERACTION_CREATE', this.interactionPayload(state, channel, opts));
+    const what = `a callback to interaction ${state.id}${delivered ? '' : ' (no gateway session received it: is the client logged in?)'}`;
     return {
       id: state.id,
       token: state.token,
-      callback: (timeoutMs = 5000) =>
-        this.waitUntil(() => state.callback, timeoutMs, `a callback to interaction ${state.id}`),
+      callback: (timeoutMs = 5000) => this.waitUntil(() => state.callback, timeoutMs, what),
       original: () => (state.originalId ? this.messages.get(state.originalId) : undefined),
       followUps: () => state.followUpIds.map((id) => this.messages.get(id)!),
     };
@@ -551,7 +551,9 @@ export class FakeDiscord {
   }
 
   private editMessage(message: FakeMessage, body: any, files: RecordedFile[]): void {
-    this.applyBody(message, body, files);
+    // Edits cannot change whether a message is ephemeral.
+    const flags = body.flags == null ? undefined : (body.flags & ~MESSAGE_FLAG_EPHEMERAL) | ((message.flags ?? 0) & MESSAGE_FLAG_EPHEMERAL);
+    this.applyBody(message, { ...body, flags }, files);
     message.edits += 1;
     message.editedTimestamp = new Date().toISOString();
   }
@@ -838,10 +840,10 @@ export class FakeDiscord {
   }
 
   /** Events for a guild go to the session of the shard that owns it (DMs to shard 0), in every connected client. */
-  private sendToShardOf(guildId: string | null, t: string, d: unknown): void {
-    for (const session of this.sessions.values()) {
-      if (this.shardOf(guildId, session.shard[1]) === session.shard[0]) this.dispatchTo(session, t, d);
-    }
+  private sendToShardOf(guildId: string | null, t: string, d: unknown): number {
+    const targets = [...this.sessions.values()].filter((s) => this.shardOf(guildId, s.shard[1]) === s.shard[0]);
+    for (const session of targets) this.dispatchTo(session, t, d);
+    return targets.length;
   }
 }
 

@@ -8,6 +8,8 @@ import { EngineInputError, type Engine, type GenerationResult } from "../../src/
  * worker mid-job), fail transiently, or announce that it started.
  */
 export interface PatternOptions {
+  /** Registered name (default "pattern"), so a test can run a differently-behaved twin. */
+  name?: string;
   delayMs?: number;
   /** Throw a transient error on the first k calls. */
   failFirst?: number;
@@ -20,7 +22,7 @@ type PatternParams = { n: number; seed: number; size: number };
 export function patternEngine(opts: PatternOptions = {}): Engine<PatternParams> & { calls: number } {
   let failuresLeft = opts.failFirst ?? 0;
   return {
-    name: "pattern",
+    name: opts.name ?? "pattern",
     title: "Pattern (test engine)",
     calls: 0,
     status: () => ({ ready: true, detail: "seeded colour patterns for tests." }),
