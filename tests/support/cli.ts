@@ -48,6 +48,11 @@ export function startGenlab(args: string[], env: Record<string, string>, ready: 
   });
 }
 
+/** Resolves with the exit code (null when a signal ended it), at once if it already ended. */
 export function exited(child: ChildProcess): Promise<number | null> {
-  return new Promise((resolve) => (child.exitCode !== null ? resolve(child.exitCode) : child.once("exit", (code) => resolve(code))));
+  return new Promise((resolve) => (hasExited(child) ? resolve(child.exitCode) : child.once("exit", (code) => resolve(code))));
+}
+
+export function hasExited(child: ChildProcess): boolean {
+  return child.exitCode !== null || child.signalCode !== null;
 }

@@ -9,11 +9,12 @@ export const patternCommand: Command = {
     .setDescription("Test patterns")
     .addIntegerOption((o) => o.setName("n").setDescription("how many"))
     .addIntegerOption((o) => o.setName("seed").setDescription("seed"))
+    .addStringOption((o) => o.setName("engine").setDescription("which registered pattern engine"))
     .toJSON(),
   defer: "none",
   async execute(interaction, ctx) {
     await enqueueGeneration(interaction, ctx, {
-      engine: "pattern",
+      engine: interaction.options.getString("engine") ?? "pattern",
       params: { n: interaction.options.getInteger("n") ?? 1, seed: interaction.options.getInteger("seed") ?? 1234 },
     });
   },
