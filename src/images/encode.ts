@@ -8,7 +8,7 @@ export interface RawImage {
   channels: 1 | 3 | 4;
 }
 
-export function toPng(image: RawImage): Promise<Buffer> {
+export async function toPng(image: RawImage): Promise<Buffer> {
   const { data, width, height, channels } = image;
   if (data.length !== width * height * channels) {
     throw new Error(`raw image is ${data.length} bytes, expected ${width}×${height}×${channels}`);
