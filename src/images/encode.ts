@@ -13,7 +13,9 @@ export async function toPng(image: RawImage): Promise<Buffer> {
   if (data.length !== width * height * channels) {
     throw new Error(`raw image is ${data.length} bytes, expected ${width}×${height}×${channels}`);
   }
-  return sharp(data, { raw: { width, height, channels } }).png({ compressionLevel: 6 }).toBuffer();
+  const img = sharp(data, { raw: { width, height, channels } });
+  // Keep grey images grey (sharp would widen them to sRGB): a third of the bytes for digits.
+  return (channels === 1 ? img.toColourspace("b-w") : img).png({ compressionLevel: 6 }).toBuffer();
 }
 
 /**
