@@ -58,6 +58,8 @@ export async function startApp(opts: AppOptions): Promise<App> {
       stops.push(() => bot!.stop());
     } else if (opts.bot) {
       log.warn("DISCORD_TOKEN is not set, so GenLab is not connecting to Discord: set it to your bot's token (Developer Portal → your application → Bot) and restart.");
+    } else if (!publisher) {
+      log.warn("DISCORD_TOKEN is not set, so this worker stores results but cannot post them to Discord: give it the bot's token too.");
     }
     return { db, queue, engines, bot, stop: stopAll };
   } catch (e) {

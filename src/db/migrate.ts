@@ -12,8 +12,10 @@ export const schemaPath = fileURLToPath(new URL("../../prisma/schema.prisma", im
  * with one sentence, since running on a half-migrated schema would corrupt provenance.
  */
 export async function applyMigrations(url: string, dir = migrationsDir): Promise<string[]> {
-  const { engine, close } = await openSchemaEngine(url);
+  let handle: Awaited<ReturnType<typeof openSchemaEngine>> | undefined;
   try {
+    handle = await openSchemaEngine(url);
+    const { engine } = handle;
     const migrationsList = readMigrations(dir);
     const history = await engine.diagnoseMigrationHistory({ migrationsList, optInToShadowDatabase: false, filters: noFilters });
     if (history.failedMigrationNames.length) {
@@ -25,10 +27,25 @@ export async function applyMigrations(url: string, dir = migrationsDir): Promise
     return appliedMigrationNames;
   } catch (cause) {
     if (cause instanceof UserFacingError) throw cause;
-    throw new UserFacingError(`Could not migrate the database: ${firstLine(cause)}`, { cause });
+    throw connectionProblem(cause) ?? new UserFacingError(`Could not migrate the database: ${firstLine(cause)}`, { cause });
   } finally {
-    await close();
+    await handle?.close();
   }
+}
+
+/** The engine's wording for the usual connection failures, turned into what to do about them. */
+function connectionProblem(cause: unknown): UserFacingError | undefined {
+  const msg = firstLine(cause);
+  const known: [RegExp, (m: RegExpExecArray) => string][] = [
+    [/Can't reach database server at `([^`]+)`/, (m) => `GenLab cannot reach the database server at ${m[1]}: start it, or fix DATABASE_URL (unset it to use the embedded database).`],
+    [/Authentication failed against database server/, () => "The database server refused GenLab's user name or password: fix them in DATABASE_URL."],
+    [/Database `([^`]+)` does not exist/, (m) => `The database "${m[1]}" does not exist on that server: create it (createdb ${m[1]}) or fix DATABASE_URL.`],
+  ];
+  for (const [re, say] of known) {
+    const m = re.exec(msg);
+    if (m) return new UserFacingError(say(m), { cause });
+  }
+  return undefined;
 }
 
 /**

@@ -5,6 +5,7 @@ import { startEmbeddedPostgres } from "../../src/db/index.ts";
 import { createLogger } from "../../src/log.ts";
 import { exited, runGenlab, startGenlab } from "../support/cli.ts";
 import { tempDir } from "../support/config.ts";
+import { createTestDatabase } from "../support/db.ts";
 
 function expectOneSentence(stderr: string, pattern: RegExp) {
   const lines = stderr.trim().split("\n");
@@ -37,6 +38,32 @@ describe("genlab start-up", () => {
     } finally {
       await other.stop();
     }
+  });
+
+  it("an unreachable DATABASE_URL gives one sentence, without the password", async () => {
+    const r = await runGenlab(["migrate"], { DATABASE_URL: "postgresql://genlab:topsecretpw@127.0.0.1:1/genlab", LOG_LEVEL: "silent" });
+    expect(r.code).toBe(1);
+    expectOneSentence(r.stderr, /^genlab: GenLab cannot reach the database server at 127\.0\.0\.1:1: start it, or fix DATABASE_URL/);
+    expect(r.stderr).not.toContain("topsecretpw");
+  });
+
+  it("a wrong database password gives one sentence, without the password", async () => {
+    const url = new URL(await createTestDatabase("cli"));
+    url.password = "not-the-password";
+    const r = await runGenlab(["migrate"], { DATABASE_URL: url.toString(), LOG_LEVEL: "silent" });
+    expect(r.code).toBe(1);
+    expectOneSentence(r.stderr, /^genlab: The database server refused GenLab's user name or password: fix them in DATABASE_URL\.$/);
+    expect(r.stderr).not.toContain("not-the-password");
+  });
+
+  it("genlab worker runs only the worker, on DATABASE_URL, and says it cannot post without a token", async () => {
+    const { child, output } = await startGenlab(["worker"], { DATABASE_URL: await createTestDatabase("cli"), GENLAB_DATA_DIR: tempDir("genlab-cli-") }, /GenLab is running/);
+    expect(output()).toMatch(/"role":"worker"/);
+    expect(output()).toMatch(/worker listening/);
+    expect(output()).toMatch(/this worker stores results but cannot post them to Discord/);
+    expect(output()).not.toMatch(/embedded PostgreSQL/);
+    child.kill("SIGINT");
+    expect(await exited(child)).toBe(0);
   });
 
   it("with no environment starts the embedded database, says what Discord needs, and stops cleanly on SIGTERM", async () => {
