@@ -5,7 +5,7 @@ import { openDatabase, type Database } from "./db/database.ts";
 import { startBot, type Bot } from "./discord/client.ts";
 import { DiscordPublisher } from "./discord/publisher.ts";
 import { createRouter } from "./discord/router.ts";
-import { builtinEngines, EngineRegistry, type Engine } from "./engines/index.ts";
+import { builtinEngines, EngineRegistry, type AnyEngine } from "./engines/index.ts";
 import { JobQueue } from "./jobs/queue.ts";
 import { runGenerateJob } from "./jobs/workers/generate.ts";
 import type { Logger } from "./log.ts";
@@ -18,7 +18,7 @@ export interface AppOptions {
   /** Run queued jobs in this process. */
   worker: boolean;
   /** Engines beyond the built-in ones (tests register small ones here). */
-  engines?: Engine[];
+  engines?: AnyEngine[];
   commands?: Command[];
 }
 

@@ -14,11 +14,16 @@ const USAGE = `genlab — a generative-AI course lab in Discord
   genlab worker                workers only, for GPU hosts sharing one DATABASE_URL
   genlab register-commands [--guild ID | --global]
                                publish the slash commands to Discord
+  genlab train …               train a GAN (genlab train --help)
+  genlab sample --model NAME|DIR --n 16 [--seed S] [--label K] --out FILE.png
   genlab migrate               apply database migrations and exit
   genlab config                list the settings GenLab reads
 `;
 
 async function main(argv: string[]): Promise<number> {
+  // Engine commands need neither Discord nor the database.
+  if (argv[0] === "train") return (await import("./train.ts")).trainCommand(argv.slice(1));
+  if (argv[0] === "sample") return (await import("./sample.ts")).sampleCommand(argv.slice(1));
   const { positionals, values } = parseArgs({
     args: argv,
     allowPositionals: true,

@@ -1,13 +1,13 @@
 import type { Config } from "../config/schema.ts";
-import type { Engine } from "./types.ts";
+import { GanEngine } from "./gan/engine.ts";
+import type { AnyEngine } from "./types.ts";
 
 export { EngineRegistry } from "./registry.ts";
 export { EngineInputError, EngineUnavailableError, isPermanent } from "./errors.ts";
-export type { Engine, EngineStatus, GenerationResult, GenerateContext, ModelInfo } from "./types.ts";
+export type { AnyEngine, Engine, EngineStatus, GenerationResult, GenerateContext, ModelInfo } from "./types.ts";
 
 /** The engines the lab plans, for /models to report on before they are installed. */
 export const plannedEngines: { name: string; title: string; needs: (c: Config) => string }[] = [
-  { name: "gan", title: "GAN (MNIST / Fashion-MNIST / CIFAR-10)", needs: () => "not in this build yet." },
   { name: "biggan", title: "BigGAN", needs: (c) => (c.BIGGAN_MODEL_DIR ? "not in this build yet (BIGGAN_MODEL_DIR is set)." : "no model — set BIGGAN_MODEL_DIR.") },
   {
     name: "diffusion",
@@ -17,6 +17,6 @@ export const plannedEngines: { name: string; title: string; needs: (c: Config) =
 ];
 
 /** Engines this build ships. Each engine issue adds its own here. */
-export function builtinEngines(_config: Config): Engine[] {
-  return [];
+export function builtinEngines(_config: Config): AnyEngine[] {
+  return [new GanEngine()];
 }

@@ -1,15 +1,15 @@
 import { EngineUnavailableError } from "./errors.ts";
-import type { Engine } from "./types.ts";
+import type { AnyEngine, Engine } from "./types.ts";
 
 /** The engines one process can run, by name. Bot and workers each build one at start. */
 export class EngineRegistry {
-  private readonly engines = new Map<string, Engine>();
+  private readonly engines = new Map<string, AnyEngine>();
 
-  constructor(engines: Iterable<Engine> = []) {
+  constructor(engines: Iterable<AnyEngine> = []) {
     for (const e of engines) this.register(e);
   }
 
-  register(engine: Engine): void {
+  register(engine: AnyEngine): void {
     if (this.engines.has(engine.name)) throw new Error(`engine "${engine.name}" is registered twice`);
     this.engines.set(engine.name, engine);
   }

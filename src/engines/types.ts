@@ -39,3 +39,7 @@ export interface Engine<P extends Record<string, unknown> = Record<string, unkno
   validate(params: Record<string, unknown>): P;
   generate(params: P, ctx: GenerateContext): Promise<GenerationResult>;
 }
+
+/** An engine of any parameter type, as the registry holds them. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- parameters are checked by each engine's validate()
+export type AnyEngine = Engine<any>;

@@ -1,0 +1,78 @@
+import { randomInt } from "node:crypto";
+import { EngineInputError } from "../errors.ts";
+import type { Engine, GenerateContext, GenerationResult } from "../types.ts";
+import { GanCatalog } from "./catalog.ts";
+import { GanSampler } from "./sample.ts";
+
+export interface GanParams extends Record<string, unknown> {
+  model: string;
+  n: number;
+  seed: number;
+  label: number | null;
+}
+
+export const MAX_SAMPLES = 64;
+
+/** `/gan sample`: images from GenLab's own trained generators. */
+export class GanEngine implements Engine<GanParams> {
+  readonly name = "gan";
+  readonly title = "GAN";
+  private readonly samplers = new Map<string, Promise<GanSampler>>();
+
+  constructor(readonly catalog = new GanCatalog()) {}
+
+  status() {
+    const names = this.catalog.names();
+    return names.length
+      ? { ready: true, detail: `${names.length} trained generator${names.length > 1 ? "s" : ""}: ${names.join(", ")}.` }
+      : { ready: false, detail: "no trained generator found — run `genlab train` or restore assets/gan." };
+  }
+
+  defaultModel(): string | undefined {
+    return this.catalog.names()[0];
+  }
+
+  validate(params: Record<string, unknown>): GanParams {
+    const model = params.model === undefined || params.model === null ? this.defaultModel() : String(params.model);
+    if (!model) throw new EngineInputError("No GAN model is installed: an admin can train one with `genlab train`.");
+    const spec = this.catalog.get(model).manifest.spec;
+    const n = params.n === undefined || params.n === null ? 16 : Number(params.n);
+    if (!Number.isInteger(n) || n < 1 || n > MAX_SAMPLES) throw new EngineInputError(`n must be a whole number from 1 to ${MAX_SAMPLES}, not ${String(params.n)}.`);
+    const seed = params.seed === undefined || params.seed === null ? randomInt(2 ** 31) : Number(params.seed);
+    if (!Number.isInteger(seed) || seed < 0 || seed >= 2 ** 32) throw new EngineInputError(`seed must be a whole number from 0 to 4294967295, not ${String(params.seed)}.`);
+    const label = params.label === undefined || params.label === null || params.label === "" ? null : parseLabel(String(params.label), spec.classes, model, spec.conditional);
+    return { model, n, seed, label };
+  }
+
+  async generate(p: GanParams, _ctx?: GenerateContext): Promise<GenerationResult> {
+    const sampler = await this.sampler(p.model);
+    const { images } = sampler.sample({ n: p.n, seed: p.seed, label: p.label ?? undefined });
+    const m = sampler.model.manifest;
+    return {
+      images,
+      model: { name: m.name, sha256: sampler.model.sha256 },
+      params: { ...p, label: p.label, class: p.label === null ? null : m.spec.classes[p.label], implementation: sampler.implementation },
+      seed: p.seed,
+    };
+  }
+
+  private sampler(model: string): Promise<GanSampler> {
+    let s = this.samplers.get(model);
+    if (!s) {
+      s = GanSampler.open(this.catalog.get(model));
+      this.samplers.set(model, s);
+    }
+    return s;
+  }
+}
+
+/** A class index or a class name ("7", "Sneaker", "sneaker"). */
+function parseLabel(raw: string, classes: string[], model: string, conditional: boolean): number {
+  if (!conditional) throw new EngineInputError(`${model} is not class-conditional, so it cannot draw a chosen class: leave out label, or pick a conditional model.`);
+  const byName = classes.findIndex((c) => c.toLowerCase() === raw.trim().toLowerCase());
+  const idx = byName >= 0 ? byName : /^\d+$/.test(raw.trim()) ? Number(raw) : -1;
+  if (idx < 0 || idx >= classes.length) {
+    throw new EngineInputError(`label must be one of ${classes.map((c, i) => `${i} (${c})`).join(", ")} — not "${raw}".`);
+  }
+  return idx;
+}

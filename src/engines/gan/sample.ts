@@ -1,0 +1,52 @@
+import type { RawImage } from "../../images/encode.ts";
+import { EngineInputError } from "../errors.ts";
+import { toRawImages } from "./images.ts";
+import type { LoadedModel } from "./model-files.ts";
+import { Rng } from "./random.ts";
+import { createTrainer } from "./trainer-factory.ts";
+import type { Trainer } from "./trainer.ts";
+
+export interface SampleRequest {
+  n: number;
+  seed: number;
+  /** Class index for a conditional model; omitted → classes in turn (0, 1, 2, …). */
+  label?: number;
+}
+
+/** A loaded generator, kept warm between requests. */
+export class GanSampler {
+  private constructor(
+    readonly model: LoadedModel,
+    private readonly net: Trainer,
+  ) {}
+
+  static async open(model: LoadedModel): Promise<GanSampler> {
+    // The trainer doubles as the fastest forward pass; sampling never touches D.
+    return new GanSampler(model, await createTrainer(model.manifest.spec, { seed: 0, init: { g: model.generator }, purpose: "sample" }));
+  }
+
+  get implementation(): string {
+    return this.net.implementation;
+  }
+
+  /** Deterministic for a given seed (noise is drawn in JS, the same on every backend). */
+  sample(req: SampleRequest): { images: RawImage[]; labels: number[] | null } {
+    const spec = this.model.manifest.spec;
+    const k = spec.classes.length;
+    if (req.label !== undefined && !spec.conditional) {
+      throw new EngineInputError(`${this.model.manifest.name} is not class-conditional, so it cannot draw a chosen class: leave out the label, or pick a conditional model.`);
+    }
+    if (req.label !== undefined && (!Number.isInteger(req.label) || req.label < 0 || req.label >= k)) {
+      throw new EngineInputError(`label must be a class from 0 to ${k - 1} (${spec.classes.map((c, i) => `${i} ${c}`).join(", ")}), not ${req.label}.`);
+    }
+    const rng = new Rng(req.seed);
+    const z = rng.normals(req.n * spec.zDim);
+    const labels = spec.conditional ? Int32Array.from({ length: req.n }, (_, i) => req.label ?? i % k) : null;
+    const out = this.net.generate(z, labels, req.n);
+    return { images: toRawImages(out, req.n, spec), labels: labels ? Array.from(labels) : null };
+  }
+
+  dispose(): void {
+    this.net.dispose();
+  }
+}

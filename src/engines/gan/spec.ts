@@ -1,0 +1,32 @@
+/** What a GAN is: enough to rebuild it, train it, and sample from it. Stored in model.json. */
+export type Arch = "mlp" | "dcgan";
+
+export interface GanSpec {
+  arch: Arch;
+  /** Class-conditional: a one-hot label goes into G (with z) and into D (with x). */
+  conditional: boolean;
+  zDim: number;
+  height: number;
+  width: number;
+  channels: 1 | 3;
+  /** Class names of the training data, index = label. */
+  classes: string[];
+}
+
+export const LEAKY_SLOPE = 0.2;
+export const ADAM = { lr: 2e-4, beta1: 0.5, beta2: 0.999, eps: 1e-8 } as const;
+
+export function pixels(spec: GanSpec): number {
+  return spec.height * spec.width * spec.channels;
+}
+
+/** Label inputs: one-hot width, or 0 when the GAN is unconditional. */
+export function labelWidth(spec: GanSpec): number {
+  return spec.conditional ? spec.classes.length : 0;
+}
+
+/** The lab recipe: G 100→256→512→1024→pixels, D pixels→512→256→1 (plus one-hot widths). */
+export function mlpLayers(spec: GanSpec): { g: number[]; d: number[] } {
+  const k = labelWidth(spec);
+  return { g: [spec.zDim + k, 256, 512, 1024, pixels(spec)], d: [pixels(spec) + k, 512, 256, 1] };
+}

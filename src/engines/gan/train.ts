@@ -1,0 +1,223 @@
+import { appendFileSync, existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { gridPng } from "../../images/encode.ts";
+import { EngineInputError } from "../errors.ts";
+import type { Dataset } from "./datasets/types.ts";
+import { toRawImages } from "./images.ts";
+import { concatParams, loadModel, readBlob, saveModel, splitParams } from "./model-files.ts";
+import { Rng, type RngState } from "./random.ts";
+import { mlpLayers, pixels, type Arch, type GanSpec } from "./spec.ts";
+import { createTrainer } from "./trainer-factory.ts";
+import { parameterNames, type OptimizerState, type Trainer } from "./trainer.ts";
+
+export interface TrainOptions {
+  dataset: Dataset;
+  arch: Arch;
+  conditional: boolean;
+  epochs: number;
+  batch: number;
+  /** Save a sample grid from the fixed noise every k epochs (and after the last). */
+  sampleEvery: number;
+  seed: number;
+  outDir: string;
+  /** Continue from outDir/checkpoint when there is one. */
+  resume: boolean;
+  name?: string;
+  signal?: AbortSignal;
+  onEvent?: (event: TrainEvent) => void;
+}
+
+export interface EpochMetrics {
+  epoch: number;
+  d_loss: number;
+  g_loss: number;
+  d_acc: number;
+  d_real: number;
+  d_fake: number;
+  seconds: number;
+  images_per_s: number;
+  g_weight_norms: Record<string, number>;
+  /** Mean over the epoch's steps of each G parameter's gradient norm. */
+  g_grad_norms: Record<string, number>;
+}
+
+export type TrainEvent =
+  | { type: "start"; implementation: string; startEpoch: number; epochs: number; stepsPerEpoch: number; images: number; resumed: boolean }
+  | { type: "progress"; epoch: number; step: number; steps: number }
+  | { type: "epoch"; metrics: EpochMetrics; samplePath?: string }
+  | { type: "done"; modelDir: string; finalGrid: string; stopped: boolean; epochsDone: number };
+
+interface CheckpointState {
+  epoch: number;
+  rng: RngState;
+  optimizerStep: number;
+  seed: number;
+}
+
+const FIXED_SAMPLES = 64;
+
+/**
+ * Trains a GAN the lab's way and leaves in outDir: the model (model.json + weights),
+ * metrics.csv, config.json, samples/epoch-NNN.png from a fixed noise, final-grid.png (100
+ * images) and checkpoint/ (weights, Adam state, epoch, RNG state) after every epoch, so a
+ * killed run resumes where it stopped.
+ */
+export async function trainGan(o: TrainOptions): Promise<{ modelDir: string; epochsDone: number; stopped: boolean }> {
+  const ds = o.dataset;
+  if (o.conditional && !ds.labels) throw new EngineInputError(`A conditional GAN needs labels, and ${ds.name} has none: give a labels file or drop --conditional.`);
+  if (!Number.isInteger(o.batch) || o.batch < 1 || o.batch > 1024) throw new EngineInputError(`--batch must be a whole number from 1 to 1024, not ${o.batch}.`);
+  const spec: GanSpec = { arch: o.arch, conditional: o.conditional, zDim: 100, height: ds.height, width: ds.width, channels: ds.channels, classes: ds.classes };
+  const name = o.name ?? `${ds.name.replace(/[^\w-]+/g, "-")}-${o.arch}${o.conditional ? "-cond" : ""}`;
+  mkdirSync(join(o.outDir, "samples"), { recursive: true });
+  const checkpointDir = join(o.outDir, "checkpoint");
+
+  // Shuffling and noise draw from their own stream (weights were initialised from `seed`).
+  let rng = new Rng((o.seed ^ 0x9e3779b9) >>> 0);
+  let startEpoch = 1;
+  let trainer: Trainer;
+  let resumed = false;
+  if (o.resume && existsSync(join(checkpointDir, "model.json"))) {
+    const ck = loadModel(checkpointDir, { discriminator: true });
+    assertSameSpec(ck.manifest.spec, spec, checkpointDir);
+    const state = ck.manifest.training as unknown as CheckpointState;
+    trainer = await createTrainer(spec, { seed: o.seed, init: { g: ck.generator, d: ck.discriminator! } });
+    trainer.setOptimizerState(readOptimizer(checkpointDir, ck.manifest.files, trainer, state.optimizerStep));
+    rng = Rng.fromState(state.rng);
+    startEpoch = state.epoch + 1;
+    resumed = true;
+  } else {
+    trainer = await createTrainer(spec, { seed: o.seed });
+    writeFileSync(join(o.outDir, "metrics.csv"), "epoch,d_loss,g_loss,d_acc,d_real,d_fake,seconds,images_per_s\n");
+  }
+  writeFileSync(join(o.outDir, "config.json"), JSON.stringify({ name, spec, dataset: ds.name, images: ds.count, epochs: o.epochs, batch: o.batch, seed: o.seed, sampleEvery: o.sampleEvery, implementation: trainer.implementation }, null, 2) + "\n");
+
+  const pix = pixels(spec);
+  const stepsPerEpoch = Math.ceil(ds.count / o.batch);
+  const gNames = parameterNames(trainer.getWeights().g.length);
+  // Fixed noise (and labels: row k = class k) so sample grids compare across epochs.
+  const fixed = fixedInputs(spec, o.seed);
+  const real = new Float32Array(o.batch * pix);
+  const labels = o.conditional ? new Int32Array(o.batch) : null;
+  o.onEvent?.({ type: "start", implementation: trainer.implementation, startEpoch, epochs: o.epochs, stepsPerEpoch, images: ds.count, resumed });
+
+  let stopped = false;
+  let epoch = startEpoch;
+  for (; epoch <= o.epochs; epoch++) {
+    const t0 = performance.now();
+    const order = rng.permutation(ds.count);
+    const sums = { d: 0, g: 0, acc: 0, real: 0, fake: 0 };
+    const gradSums = new Float64Array(gNames.length);
+    for (let s = 0; s < stepsPerEpoch; s++) {
+      if (o.signal?.aborted) {
+        stopped = true;
+        break;
+      }
+      const b = Math.min(o.batch, ds.count - s * o.batch);
+      for (let i = 0; i < b; i++) {
+        const j = order[s * o.batch + i]!;
+        real.set(ds.images.subarray(j * pix, (j + 1) * pix), i * pix);
+        if (labels) labels[i] = ds.labels![j]!;
+      }
+      const r = trainer.step(real, rng.normals(b * spec.zDim), labels, b);
+      sums.d += r.dLoss;
+      sums.g += r.gLoss;
+      sums.acc += r.dAcc;
+      sums.real += r.dReal;
+      sums.fake += r.dFake;
+      trainer.gradNorms().forEach((n, i) => (gradSums[i]! += n));
+      if (s % 50 === 49) {
+        o.onEvent?.({ type: "progress", epoch, step: s + 1, steps: stepsPerEpoch });
+        await new Promise((r) => setImmediate(r)); // let the event loop breathe (signals, heartbeats)
+      }
+    }
+    if (stopped) break;
+    const seconds = (performance.now() - t0) / 1000;
+    const n = stepsPerEpoch;
+    const metrics: EpochMetrics = {
+      epoch,
+      d_loss: sums.d / n,
+      g_loss: sums.g / n,
+      d_acc: sums.acc / n,
+      d_real: sums.real / n,
+      d_fake: sums.fake / n,
+      seconds: round(seconds, 3),
+      images_per_s: Math.round(ds.count / seconds),
+      g_weight_norms: Object.fromEntries(trainer.weightNorms().map((v, i) => [gNames[i]!, v])),
+      g_grad_norms: Object.fromEntries(Array.from(gradSums, (v, i) => [gNames[i]!, v / n])),
+    };
+    appendFileSync(join(o.outDir, "metrics.csv"), `${epoch},${[metrics.d_loss, metrics.g_loss, metrics.d_acc, metrics.d_real, metrics.d_fake].map((v) => round(v, 5)).join(",")},${metrics.seconds},${metrics.images_per_s}\n`);
+    let samplePath: string | undefined;
+    if (epoch % o.sampleEvery === 0 || epoch === o.epochs) {
+      samplePath = join(o.outDir, "samples", `epoch-${String(epoch).padStart(3, "0")}.png`);
+      writeFileSync(samplePath, await gridPng(toRawImages(trainer.generate(fixed.z, fixed.labels, fixed.n), fixed.n, spec), { columns: fixed.columns }));
+    }
+    saveCheckpoint(checkpointDir, name, spec, trainer, { epoch, rng: rng.state(), optimizerStep: trainer.getOptimizerState().step, seed: o.seed });
+    o.onEvent?.({ type: "epoch", metrics, samplePath });
+  }
+
+  const epochsDone = stopped ? epoch - 1 : o.epochs;
+  const w = trainer.getWeights();
+  const shapes = networkShapes(spec, trainer);
+  saveModel(join(o.outDir, "model"), { name, spec, training: { dataset: ds.name, images: ds.count, epochs: epochsDone, batch: o.batch, seed: o.seed, implementation: trainer.implementation } }, { generator: w.g, discriminator: w.d }, shapes);
+  const final = finalInputs(spec, o.seed);
+  const finalGrid = join(o.outDir, "final-grid.png");
+  writeFileSync(finalGrid, await gridPng(toRawImages(trainer.generate(final.z, final.labels, final.n), final.n, spec), { columns: 10 }));
+  trainer.dispose();
+  o.onEvent?.({ type: "done", modelDir: join(o.outDir, "model"), finalGrid, stopped, epochsDone });
+  return { modelDir: join(o.outDir, "model"), epochsDone, stopped };
+}
+
+export function networkShapes(spec: GanSpec, trainer: Trainer): { generator: number[][]; discriminator: number[][] } {
+  if (trainer.shapes) return trainer.shapes();
+  const l = mlpLayers(spec);
+  const shapes = (w: number[]) => w.slice(0, -1).flatMap((inW, i) => [[inW, w[i + 1]!], [w[i + 1]!]]);
+  return { generator: shapes(l.g), discriminator: shapes(l.d) };
+}
+
+function saveCheckpoint(dir: string, name: string, spec: GanSpec, trainer: Trainer, state: CheckpointState): void {
+  const w = trainer.getWeights();
+  const opt = trainer.getOptimizerState();
+  const optimizer = concatParams([...opt.g.m, ...opt.g.v, ...opt.d.m, ...opt.d.v]);
+  saveModel(dir, { name, spec, training: state as unknown as Record<string, unknown> }, { generator: w.g, discriminator: w.d }, networkShapes(spec, trainer), { "optimizer.bin": optimizer });
+}
+
+function readOptimizer(dir: string, files: Record<string, string>, trainer: Trainer, step: number): OptimizerState {
+  const w = trainer.getWeights();
+  const gSizes = w.g.map((a) => a.length);
+  const dSizes = w.d.map((a) => a.length);
+  const parts = splitParams(readBlob(dir, "optimizer.bin", files), [...gSizes, ...gSizes, ...dSizes, ...dSizes]);
+  const g = gSizes.length;
+  const d = dSizes.length;
+  return { step, g: { m: parts.slice(0, g), v: parts.slice(g, 2 * g) }, d: { m: parts.slice(2 * g, 2 * g + d), v: parts.slice(2 * g + d) } };
+}
+
+function assertSameSpec(saved: GanSpec, wanted: GanSpec, dir: string): void {
+  const keys: (keyof GanSpec)[] = ["arch", "conditional", "zDim", "height", "width", "channels"];
+  const diff = keys.filter((k) => saved[k] !== wanted[k]);
+  if (diff.length || saved.classes.length !== wanted.classes.length) {
+    throw new EngineInputError(`The checkpoint in ${dir} is for a different GAN (${diff.join(", ") || "classes"} differ): use another --out folder, or drop --resume to start over there.`);
+  }
+}
+
+/** 64 fixed samples; a conditional GAN gets rows of classes so each row shows one class. */
+function fixedInputs(spec: GanSpec, seed: number) {
+  const rng = new Rng(seed ^ 0x5eed5eed);
+  const k = spec.classes.length;
+  const n = spec.conditional ? k * Math.min(8, Math.floor(64 / k)) : FIXED_SAMPLES;
+  const columns = spec.conditional ? n / k : 8;
+  const labels = spec.conditional ? Int32Array.from({ length: n }, (_, i) => Math.floor(i / columns)) : null;
+  return { n, columns, z: rng.normals(n * spec.zDim), labels };
+}
+
+/** The 100 final images: a 10×10 grid, one class per row for a conditional GAN. */
+function finalInputs(spec: GanSpec, seed: number) {
+  const rng = new Rng(seed ^ 0xf1a1);
+  const n = 100;
+  const labels = spec.conditional ? Int32Array.from({ length: n }, (_, i) => Math.floor(i / 10) % spec.classes.length) : null;
+  return { n, z: rng.normals(n * spec.zDim), labels };
+}
+
+function round(v: number, digits: number): number {
+  const f = 10 ** digits;
+  return Math.round(v * f) / f;
+}

@@ -1,0 +1,133 @@
+import { existsSync } from "node:fs";
+import { createRequire } from "node:module";
+import { fileURLToPath } from "node:url";
+
+/**
+ * GenLab's optional native trainer (native/, built by scripts/build-native.mjs with node-gyp
+ * against OpenBLAS): the whole fused MLP-GAN training step and a batched forward pass in C++.
+ * When it is not built (no compiler, no OpenBLAS), `loadNative()` returns undefined and
+ * training falls back to TensorFlow.js.
+ */
+
+/** A general MLP pair, so the conditional variant (one-hot label concatenated to G's z and to D's x) uses the same code. */
+export interface MlpSpec {
+  /** Widths incl. input, e.g. [100,256,512,1024,784] (conditional: [110,...]). Hidden: LeakyReLU; output: Tanh. */
+  gLayers: number[];
+  /** e.g. [784,512,256,1] (conditional: [794,512,256,1]). Hidden: LeakyReLU; output: one logit (Sigmoid + BCE). */
+  dLayers: number[];
+  /** 0 = unconditional; else one-hot of the batch labels is concatenated to z (G input) and to x (D input, real and fake). */
+  numClasses: number;
+  /** LeakyReLU negative slope, 0.2 (must be >= 0). */
+  slope: number;
+  /** Adam, PyTorch semantics (bias-corrected, eps added to sqrt(v_hat)). */
+  lr: number;
+  beta1: number;
+  beta2: number;
+  eps: number;
+}
+
+export interface StepResult {
+  dLoss: number;
+  gLoss: number;
+  /** Share of the 2B D-step predictions on the correct side of 0.5. */
+  dAcc: number;
+  /** Mean D(real) in the D step. */
+  dReal: number;
+  /** Mean D(fake) in the D step. */
+  dFake: number;
+}
+
+/** Parameters as [W0, b0, W1, b1, …]; W as [in][out] row-major (the tfjs Dense kernel layout). */
+export interface MlpWeights {
+  g: Float32Array[];
+  d: Float32Array[];
+}
+
+export interface NativeOptimizerState {
+  /** Adam step count (both optimizers step once per training step). */
+  step: number;
+  g: { m: Float32Array[]; v: Float32Array[] };
+  d: { m: Float32Array[]; v: Float32Array[] };
+}
+
+export interface NativeMlpGan {
+  /**
+   * One training step, as /work/shared/bench/reference_gan.py: fake = G(z) once; D step on
+   * BCE(D(real),1) + BCE(D(fake),0) → Adam(D); G step on BCE(D'(fake),1) through the updated D → Adam(G).
+   * real: ≥ batch×imgDim, z: ≥ batch×zDim, labels: ≥ batch class ids, or null when numClasses = 0.
+   * Any batch size works (buffers grow to the largest batch seen, then are reused).
+   */
+  step(real: Float32Array, z: Float32Array, labels: Int32Array | null, batch: number): StepResult;
+  /** n×imgDim tanh outputs. */
+  generate(z: Float32Array, labels: Int32Array | null, n: number): Float32Array;
+  getWeights(): MlpWeights;
+  setWeights(w: MlpWeights): void;
+  /** For checkpoints. */
+  getOptimizerState(): NativeOptimizerState;
+  setOptimizerState(s: NativeOptimizerState): void;
+  /** L2 norm of each G parameter's gradient from the last step, same order as getWeights().g. */
+  gradNorms(): number[];
+  /** L2 norm of each G parameter. */
+  weightNorms(): number[];
+  /** Debug: turn per-phase step timers on/off (resets them). Also on from creation with GENLAB_NATIVE_PROFILE=1. */
+  setProfiling(on: boolean): void;
+  /** Debug: accumulated milliseconds per phase of the step since profiling was turned on. */
+  timings(): { steps: number; ms: Record<string, number> };
+}
+
+export interface NativeAddon {
+  version: string;
+  /** The BLAS build, e.g. "OpenBLAS 0.3.21 … SkylakeX MAX_THREADS=64 (core SkylakeX)". */
+  blas: string;
+  /** BLAS threads in use (GENLAB_NATIVE_THREADS, else OPENBLAS_NUM_THREADS, else all cores). */
+  readonly threads: number;
+  setThreads(n: number): void;
+  createMlpGan(spec: MlpSpec, init: MlpWeights): NativeMlpGan;
+}
+
+/** Where scripts/build-native.mjs (node-gyp) puts the addon. */
+export const NATIVE_ADDON_PATH = fileURLToPath(
+  new URL("../../../native/build/Release/genlab_native.node", import.meta.url),
+);
+
+let cached: { addon: NativeAddon | undefined; reason: string } | undefined;
+
+/**
+ * The native addon, or undefined when it is not built, fails to load, or `GENLAB_NATIVE=0`.
+ * Never throws; the result is cached. `nativeUnavailableReason()` says why it is absent.
+ */
+export function loadNative(): NativeAddon | undefined {
+  cached ??= tryLoad();
+  return cached.addon;
+}
+
+/** Why loadNative() returned undefined ("" when it loaded), for the logs. */
+export function nativeUnavailableReason(): string {
+  cached ??= tryLoad();
+  return cached.reason;
+}
+
+function tryLoad(): { addon: NativeAddon | undefined; reason: string } {
+  const flag = process.env.GENLAB_NATIVE;
+  if (flag === "0" || flag === "false" || flag === "off") {
+    return { addon: undefined, reason: "disabled by GENLAB_NATIVE=0" };
+  }
+  if (!existsSync(NATIVE_ADDON_PATH)) {
+    return { addon: undefined, reason: `not built (${NATIVE_ADDON_PATH} missing)` };
+  }
+  try {
+    const require = createRequire(import.meta.url);
+    const addon = require(NATIVE_ADDON_PATH) as NativeAddon;
+    if (typeof addon?.createMlpGan !== "function") {
+      return { addon: undefined, reason: "addon has no createMlpGan (stale build?)" };
+    }
+    return { addon, reason: "" };
+  } catch (e) {
+    return { addon: undefined, reason: `failed to load: ${(e instanceof Error ? e.message : String(e)).split("\n")[0]}` };
+  }
+}
+
+/** Forgets the cached result so the next loadNative() looks again (tests; after an in-process rebuild). */
+export function resetNativeCache(): void {
+  cached = undefined;
+}

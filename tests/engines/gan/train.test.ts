@@ -1,0 +1,70 @@
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import sharp from "sharp";
+import { describe, expect, it } from "vitest";
+import { loadDataset } from "../../../src/engines/gan/datasets/index.ts";
+import { loadModel, trainGan, type EpochMetrics, type TrainEvent } from "../../../src/engines/gan/index.ts";
+import { tempDir } from "../../support/config.ts";
+
+const fashion = await loadDataset("fashion-mnist", { limit: 640 });
+
+async function train(outDir: string, epochs: number, extra: Partial<Parameters<typeof trainGan>[0]> = {}) {
+  const events: TrainEvent[] = [];
+  const result = await trainGan({ dataset: fashion, arch: "mlp", conditional: false, epochs, batch: 64, sampleEvery: 1, seed: 5, outDir, resume: false, onEvent: (e) => events.push(e), ...extra });
+  return { result, events, epochs: events.filter((e) => e.type === "epoch").map((e) => (e as { metrics: EpochMetrics }).metrics) };
+}
+
+describe("GAN training (lab MLP recipe)", () => {
+  it("reports every epoch's metrics and leaves model, samples, metrics.csv and a checkpoint", async () => {
+    const out = tempDir("genlab-train-");
+    const { result, events, epochs } = await train(out, 2);
+    expect(result).toEqual({ modelDir: join(out, "model"), epochsDone: 2, stopped: false });
+    expect(events[0]).toMatchObject({ type: "start", startEpoch: 1, epochs: 2, stepsPerEpoch: 10, images: 640, resumed: false });
+    expect(epochs.map((m) => m.epoch)).toEqual([1, 2]);
+    for (const m of epochs) {
+      for (const v of [m.d_loss, m.g_loss, m.d_acc, m.seconds, m.images_per_s]) expect(Number.isFinite(v)).toBe(true);
+      expect(m.d_acc).toBeGreaterThanOrEqual(0);
+      expect(m.d_acc).toBeLessThanOrEqual(1);
+      expect(Object.keys(m.g_weight_norms)).toEqual(["dense0.kernel", "dense0.bias", "dense1.kernel", "dense1.bias", "dense2.kernel", "dense2.bias", "dense3.kernel", "dense3.bias"]);
+      expect(Object.values(m.g_grad_norms).every((v) => v > 0)).toBe(true);
+    }
+    expect(readFileSync(join(out, "metrics.csv"), "utf8").trim().split("\n")).toHaveLength(3);
+    const sample = await sharp(join(out, "samples", "epoch-002.png")).metadata();
+    expect([sample.width, sample.height]).toEqual([8 * 140 + 7 * 2, 8 * 140 + 7 * 2]);
+    const final = await sharp(join(out, "final-grid.png")).metadata();
+    expect([final.width, final.height]).toEqual([10 * 140 + 9 * 2, 10 * 140 + 9 * 2]);
+    const model = loadModel(join(out, "model"));
+    expect(model.manifest.spec).toMatchObject({ arch: "mlp", height: 28, width: 28, channels: 1, zDim: 100 });
+    expect(model.generator.map((p) => p.length)).toEqual([100 * 256, 256, 256 * 512, 512, 512 * 1024, 1024, 1024 * 784, 784]);
+    expect(existsSync(join(out, "checkpoint", "optimizer.bin"))).toBe(true);
+  });
+
+  it("resuming after epoch 1 ends exactly where an uninterrupted run ends", async () => {
+    const straight = tempDir("genlab-train-");
+    await train(straight, 2);
+    const resumed = tempDir("genlab-train-");
+    await train(resumed, 1);
+    const { events } = await train(resumed, 2, { resume: true });
+    expect(events[0]).toMatchObject({ type: "start", startEpoch: 2, resumed: true });
+    const a = loadModel(join(straight, "model"), { discriminator: true });
+    const b = loadModel(join(resumed, "model"), { discriminator: true });
+    expect(b.sha256).toBe(a.sha256);
+    expect(readFileSync(join(resumed, "metrics.csv"), "utf8").split("\n")[2]!.split(",").slice(0, 3)).toEqual(readFileSync(join(straight, "metrics.csv"), "utf8").split("\n")[2]!.split(",").slice(0, 3));
+  });
+
+  it("stops at an abort, keeping the last finished epoch's checkpoint", async () => {
+    const out = tempDir("genlab-train-");
+    const ac = new AbortController();
+    const { result } = await train(out, 5, { signal: ac.signal, onEvent: (e) => e.type === "epoch" && e.metrics.epoch === 1 && ac.abort() });
+    expect(result).toMatchObject({ stopped: true, epochsDone: 1 });
+    expect(loadModel(join(out, "checkpoint")).manifest.training).toMatchObject({ epoch: 1 });
+  });
+
+  it("trains a conditional model and refuses one without labels", async () => {
+    const out = tempDir("genlab-train-");
+    const { epochs } = await train(out, 1, { conditional: true });
+    expect(epochs).toHaveLength(1);
+    expect(loadModel(join(out, "model")).generator[0]!.length).toBe(110 * 256);
+    await expect(train(tempDir("genlab-train-"), 1, { conditional: true, dataset: { ...fashion, labels: null } })).rejects.toThrow(/A conditional GAN needs labels/);
+  });
+});
