@@ -27,6 +27,7 @@ export const configSchema = z.object({
   HF_TOKEN: z.string().min(8, "is too short to be a Hugging Face token").optional(),
   BIGGAN_MODEL_DIR: z.string().min(1).optional(),
   SD_MODEL_DIR: z.string().min(1).optional(),
+  GENLAB_GAN_MODELS_DIR: z.string().min(1).optional(),
 });
 
 export type Config = z.infer<typeof configSchema>;
@@ -52,4 +53,5 @@ export const configHelp: Record<keyof Config, string> = {
   HF_TOKEN: "Hugging Face token for remote diffusion.",
   BIGGAN_MODEL_DIR: "Directory with an exported BigGAN ONNX model and its manifest.",
   SD_MODEL_DIR: "Directory with a Stable Diffusion ONNX model (diffusers layout).",
+  GENLAB_GAN_MODELS_DIR: "Extra folder of GAN models (each a `genlab train` model folder) for /gan sample.",
 };

@@ -1,4 +1,5 @@
 import type { Config } from "../config/schema.ts";
+import { GanCatalog, shippedModelsDir } from "./gan/catalog.ts";
 import { GanEngine } from "./gan/engine.ts";
 import type { AnyEngine } from "./types.ts";
 
@@ -17,6 +18,6 @@ export const plannedEngines: { name: string; title: string; needs: (c: Config) =
 ];
 
 /** Engines this build ships. Each engine issue adds its own here. */
-export function builtinEngines(_config: Config): AnyEngine[] {
-  return [new GanEngine()];
+export function builtinEngines(config: Config): AnyEngine[] {
+  return [new GanEngine(new GanCatalog([shippedModelsDir, ...(config.GENLAB_GAN_MODELS_DIR ? [config.GENLAB_GAN_MODELS_DIR] : [])]))];
 }

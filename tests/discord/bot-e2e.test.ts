@@ -49,6 +49,7 @@ describe("GenLab bot against a fake Discord (real discord.js client)", () => {
     expect(cb.type).toBe(4);
     const text = cb.data.embeds[0].description as string;
     expect(text).toContain("✅ **Pattern (test engine)**: seeded colour patterns for tests.");
+    expect(text).toMatch(/✅ \*\*GAN\*\*: \d+ trained generators?: .*fashion-mnist-mlp-cond/);
     expect(text).toContain("❌ **BigGAN**: no model — set BIGGAN_MODEL_DIR.");
     expect(text).toMatch(/❌ \*\*Stable Diffusion\*\*: no model — set SD_MODEL_DIR/);
   });
@@ -91,6 +92,23 @@ describe("GenLab bot against a fake Discord (real discord.js client)", () => {
     // …and by generation id.
     const byId = await fake.interact({ name: "provenance", options: [{ name: "target", type: 3, value: gen.id }] }).callback();
     expect(byId.data.embeds[0].title).toBe(`Provenance of generation ${gen.id}`);
+  });
+
+  it("/gan sample draws from a shipped generator, with class autocomplete, and records the model's sha256", async () => {
+    const ac = await fake.interact({ type: 4, name: "gan", options: [{ type: 1, name: "sample", options: [{ name: "model", type: 3, value: "fashion-mnist-mlp-cond" }, { name: "label", type: 3, value: "snea", focused: true }] }] }).callback();
+    expect(ac.type).toBe(8);
+    expect(ac.data.choices).toEqual([{ name: "7 · Sneaker", value: "7" }]);
+
+    const h = fake.interact({ name: "gan", options: [{ type: 1, name: "sample", options: [{ name: "model", type: 3, value: "fashion-mnist-mlp-cond" }, { name: "n", type: 4, value: 4 }, { name: "label", type: 3, value: "7" }, { name: "seed", type: 4, value: 5 }] }], userId: STUDENT });
+    expect((await h.callback()).type).toBe(5);
+    const msg = await waitUntil(async () => withImages(h.original()), "the GAN samples");
+    expect(msg.attachments).toHaveLength(5); // grid + 4
+    const gen = await waitUntil(() => app.db.prisma.generation.findFirst({ where: { interactionId: h.id, status: "succeeded" } }), "the provenance row");
+    expect(gen.engine).toBe("gan");
+    expect(gen.model).toBe("fashion-mnist-mlp-cond");
+    expect(gen.modelSha256).toMatch(/^[0-9a-f]{64}$/);
+    expect(gen.params).toMatchObject({ model: "fashion-mnist-mlp-cond", n: 4, seed: 5, label: 7, class: "Sneaker" });
+    expect(readPngText(msg.files[1]!.data)["genlab:model-sha256"]).toBe(gen.modelSha256);
   });
 
   it("/provenance explains, in one ephemeral sentence, what it could not find", async () => {
