@@ -1,5 +1,6 @@
 import type * as tfjs from "@tensorflow/tfjs";
-import { adamUpdate, bceWithLogits, type AdamHyper } from "./adam.ts";
+import type { AdamHyper } from "./adam.ts";
+import { tfjsGanStep } from "./tfjs-step.ts";
 import { labelWidth, LEAKY_SLOPE, type GanSpec } from "./spec.ts";
 import type { OptimizerState, StepResult, Trainer, Weights } from "./trainer.ts";
 
@@ -35,35 +36,31 @@ export class TfjsDcganTrainer implements Trainer {
 
   step(real: Float32Array, z: Float32Array, labels: Int32Array | null, batch: number): StepResult {
     const { tf, spec } = this;
-    return tf.tidy(() => {
+    let out: StepResult | undefined;
+    tf.tidy(() => {
       const onehot = this.onehot(labels, batch);
       const zT = tf.tensor2d(z.subarray(0, batch * spec.zDim), [batch, spec.zDim]);
       const realT = tf.tensor4d(real.subarray(0, batch * spec.height * spec.width * spec.channels), [batch, spec.height, spec.width, spec.channels]);
-      const fake = this.runG(zT, onehot, true);
-
-      let logitsReal: tfjs.Tensor | undefined;
-      let logitsFake: tfjs.Tensor | undefined;
-      const dVars = trainable(this.d);
-      const dGrads = tf.variableGrads(() => {
-        logitsReal = tf.keep(this.runD(realT, onehot));
-        logitsFake = tf.keep(this.runD(fake, onehot));
-        return tf.add(bceWithLogits(tf, logitsReal, 1), bceWithLogits(tf, logitsFake, 0)) as tfjs.Scalar;
-      }, dVars);
       this.t++;
-      adamUpdate(tf, dVars, this.moments.d.m, this.moments.d.v, dGrads.grads, this.t, this.adam);
-
-      const gVars = trainable(this.g);
-      const gGrads = tf.variableGrads(() => bceWithLogits(tf, this.runD(this.runG(zT, onehot, true), onehot), 1), gVars);
-      adamUpdate(tf, gVars, this.moments.g.m, this.moments.g.v, gGrads.grads, this.t, this.adam);
-      this.lastGradNorms = gVars.map((v) => gGrads.grads[v.name]!.norm().dataSync()[0]!);
-
-      const pr = tf.sigmoid(logitsReal!);
-      const pf = tf.sigmoid(logitsFake!);
-      const correct = tf.add(tf.sum(tf.cast(tf.greater(pr, 0.5), "float32")), tf.sum(tf.cast(tf.less(pf, 0.5), "float32")));
-      const [dLoss, gLoss, acc, dReal, dFake] = [dGrads.value, gGrads.value, correct, tf.mean(pr), tf.mean(pf)].map((x) => x.dataSync()[0]!);
-      tf.dispose([logitsReal!, logitsFake!]);
-      return { dLoss: dLoss!, gLoss: gLoss!, dAcc: acc! / (2 * batch), dReal: dReal!, dFake: dFake! };
+      const { result, gradNorms } = tfjsGanStep(
+        tf,
+        {
+          fake: () => this.runG(zT, onehot, true),
+          dReal: () => this.runD(realT, onehot),
+          dOn: (fake) => this.runD(fake, onehot),
+          gVars: trainable(this.g),
+          dVars: trainable(this.d),
+          gMoments: this.moments.g,
+          dMoments: this.moments.d,
+        },
+        this.t,
+        this.adam,
+        batch,
+      );
+      this.lastGradNorms = gradNorms;
+      out = result;
     });
+    return out!;
   }
 
   generate(z: Float32Array, labels: Int32Array | null, n: number): Float32Array {

@@ -1,5 +1,5 @@
 import type * as tfjs from "@tensorflow/tfjs";
-import { adamUpdate, bceWithLogits } from "./adam.ts";
+import { tfjsGanStep } from "./tfjs-step.ts";
 import type { OptimizerState, StepResult, Trainer, Weights } from "./trainer.ts";
 
 export interface MlpTrainerSpec {
@@ -51,36 +51,31 @@ export class TfjsMlpTrainer implements Trainer {
     const { tf } = this;
     const pix = this.spec.gLayers.at(-1)!;
     const zDim = this.spec.gLayers[0]! - this.spec.numClasses;
-    return tf.tidy(() => {
+    let out: StepResult | undefined;
+    tf.tidy(() => {
       const onehot = this.onehot(labels, batch);
       const zIn = this.withLabels(tf.tensor2d(z.subarray(0, batch * zDim), [batch, zDim]), onehot);
       const realIn = this.withLabels(tf.tensor2d(real.subarray(0, batch * pix), [batch, pix]), onehot);
-      const fakeIn = this.withLabels(this.forward(this.g, zIn, true), onehot);
-
-      let logitsReal: tfjs.Tensor | undefined;
-      let logitsFake: tfjs.Tensor | undefined;
-      const dGrads = tf.variableGrads(() => {
-        logitsReal = tf.keep(this.forward(this.d, realIn, false));
-        logitsFake = tf.keep(this.forward(this.d, fakeIn, false));
-        return tf.add(bceWithLogits(tf, logitsReal, 1), bceWithLogits(tf, logitsFake, 0)) as tfjs.Scalar;
-      }, this.d);
       this.t++;
-      adamUpdate(tf, this.d, this.md, this.vd, dGrads.grads, this.t, this.spec);
-
-      const gGrads = tf.variableGrads(() => {
-        const fake = this.withLabels(this.forward(this.g, zIn, true), onehot);
-        return bceWithLogits(tf, this.forward(this.d, fake, false), 1);
-      }, this.g);
-      adamUpdate(tf, this.g, this.mg, this.vg, gGrads.grads, this.t, this.spec);
-      this.lastGradNorms = this.g.map((v) => gGrads.grads[v.name]!.norm().dataSync()[0]!);
-
-      const pr = tf.sigmoid(logitsReal!);
-      const pf = tf.sigmoid(logitsFake!);
-      const correct = tf.add(tf.sum(tf.cast(tf.greater(pr, 0.5), "float32")), tf.sum(tf.cast(tf.less(pf, 0.5), "float32")));
-      const [dLoss, gLoss, acc, dReal, dFake] = [dGrads.value, gGrads.value, correct, tf.mean(pr), tf.mean(pf)].map((t) => t.dataSync()[0]!);
-      tf.dispose([logitsReal!, logitsFake!]);
-      return { dLoss: dLoss!, gLoss: gLoss!, dAcc: acc! / (2 * batch), dReal: dReal!, dFake: dFake! };
+      const { result, gradNorms } = tfjsGanStep(
+        tf,
+        {
+          fake: () => this.withLabels(this.forward(this.g, zIn, true), onehot),
+          dReal: () => this.forward(this.d, realIn, false),
+          dOn: (fake) => this.forward(this.d, fake, false),
+          gVars: this.g,
+          dVars: this.d,
+          gMoments: { m: this.mg, v: this.vg },
+          dMoments: { m: this.md, v: this.vd },
+        },
+        this.t,
+        this.spec,
+        batch,
+      );
+      this.lastGradNorms = gradNorms;
+      out = result;
     });
+    return out!;
   }
 
   generate(z: Float32Array, labels: Int32Array | null, n: number): Float32Array {
