@@ -1,17 +1,10 @@
 import type * as tfjs from "@tensorflow/tfjs";
+import type { MlpSpec } from "../runtime/native.ts";
 import { tfjsGanStep } from "./tfjs-step.ts";
 import type { OptimizerState, StepResult, Trainer, Weights } from "./trainer.ts";
 
-export interface MlpTrainerSpec {
-  gLayers: number[];
-  dLayers: number[];
-  numClasses: number;
-  slope: number;
-  lr: number;
-  beta1: number;
-  beta2: number;
-  eps: number;
-}
+/** The same description the native trainer takes. */
+export type MlpTrainerSpec = MlpSpec;
 
 type Tf = typeof tfjs;
 type Vars = tfjs.Variable[];

@@ -38,7 +38,7 @@ export async function createTrainer(spec: GanSpec, opts: { seed: number; init?: 
   const fresh = initMlp(mlpLayers(spec), new Rng(opts.seed));
   const init: Weights = { g: opts.init?.g ?? fresh.g, d: opts.init?.d ?? fresh.d };
   const native = process.env.GENLAB_NATIVE === "0" ? undefined : loadNative();
-  if (native) return new NativeTrainer(native.createMlpGan(mlpTrainerSpec(spec), init), `native (${native.blas}, ${native.threads} threads)`);
+  if (native) return new NativeTrainer(native.createMlpGan(mlpTrainerSpec(spec), init), `native (${native.blas.split(" ").slice(0, 2).join(" ")}, ${native.threads} threads)`);
   const { tf } = await tfRuntime();
   return new TfjsMlpTrainer(tf, mlpTrainerSpec(spec), init);
 }

@@ -1,6 +1,7 @@
 import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
+import type { OptimizerState as NativeOptimizerState, StepResult, Weights as MlpWeights } from "../gan/trainer.ts";
 
 /**
  * GenLab's optional native trainer (native/, built by scripts/build-native.mjs with node-gyp
@@ -8,6 +9,8 @@ import { fileURLToPath } from "node:url";
  * When it is not built (no compiler, no OpenBLAS), `loadNative()` returns undefined and
  * training falls back to TensorFlow.js.
  */
+
+export type { MlpWeights, NativeOptimizerState, StepResult };
 
 /** A general MLP pair, so the conditional variant (one-hot label concatenated to G's z and to D's x) uses the same code. */
 export interface MlpSpec {
@@ -24,30 +27,6 @@ export interface MlpSpec {
   beta1: number;
   beta2: number;
   eps: number;
-}
-
-export interface StepResult {
-  dLoss: number;
-  gLoss: number;
-  /** Share of the 2B D-step predictions on the correct side of 0.5. */
-  dAcc: number;
-  /** Mean D(real) in the D step. */
-  dReal: number;
-  /** Mean D(fake) in the D step. */
-  dFake: number;
-}
-
-/** Parameters as [W0, b0, W1, b1, …]; W as [in][out] row-major (the tfjs Dense kernel layout). */
-export interface MlpWeights {
-  g: Float32Array[];
-  d: Float32Array[];
-}
-
-export interface NativeOptimizerState {
-  /** Adam step count (both optimizers step once per training step). */
-  step: number;
-  g: { m: Float32Array[]; v: Float32Array[] };
-  d: { m: Float32Array[]; v: Float32Array[] };
 }
 
 export interface NativeMlpGan {
@@ -79,8 +58,9 @@ export interface NativeAddon {
   version: string;
   /** The BLAS build, e.g. "OpenBLAS 0.3.21 … SkylakeX MAX_THREADS=64 (core SkylakeX)". */
   blas: string;
-  /** BLAS threads in use (GENLAB_NATIVE_THREADS, else OPENBLAS_NUM_THREADS, else all cores). */
+  /** Compute threads (GEMM blocks, Adam): GENLAB_NATIVE_THREADS, else OPENBLAS_NUM_THREADS, else the CPUs in the affinity mask. OpenBLAS itself runs single-threaded. */
   readonly threads: number;
+  /** Sets the compute threads for every trainer in this process (takes effect at their next step). */
   setThreads(n: number): void;
   createMlpGan(spec: MlpSpec, init: MlpWeights): NativeMlpGan;
 }

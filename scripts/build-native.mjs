@@ -1,0 +1,77 @@
+#!/usr/bin/env node
+// Builds GenLab's optional native trainer (native/ → native/build/Release/genlab_native.node) with
+// the node-gyp in node_modules, against OpenBLAS. It NEVER fails the install: without a compiler,
+// Python, OpenBLAS or Node headers it prints one line and exits 0, and training falls back to
+// TensorFlow.js. GENLAB_NATIVE=0 skips the build. Full build output: GENLAB_NATIVE_VERBOSE=1.
+import { spawnSync } from "node:child_process";
+import { existsSync } from "node:fs";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const hint = "install g++ and libopenblas-dev, then run `npm rebuild` / `node scripts/build-native.mjs`";
+
+function skip(reason) {
+  console.log(`GenLab: native trainer not built (${reason}); training falls back to TensorFlow.js — ${hint}`);
+  process.exit(0);
+}
+
+function main() {
+  if (/^(0|false|off)$/i.test(process.env.GENLAB_NATIVE ?? "")) skip("GENLAB_NATIVE=0");
+  if (process.platform === "win32") skip("Windows is not supported");
+
+  let nodeGyp;
+  try {
+    nodeGyp = createRequire(join(root, "package.json")).resolve("node-gyp/bin/node-gyp.js");
+  } catch {
+    skip("node-gyp is not installed");
+  }
+
+  // Build against the running Node's own headers when they are on disk (Debian/Ubuntu nodejs,
+  // official tarballs: <prefix>/include/node), so node-gyp needs no download. npm passes
+  // npm_config_nodedir (from .npmrc) itself; respect it when set.
+  const args = [nodeGyp, "rebuild", "--directory", join(root, "native")];
+  const prefix = join(dirname(process.execPath), "..");
+  if (!process.env.npm_config_nodedir && existsSync(join(prefix, "include", "node", "node_api.h"))) {
+    args.push(`--nodedir=${prefix}`);
+  }
+  const verbose = /^(1|true)$/i.test(process.env.GENLAB_NATIVE_VERBOSE ?? "");
+  const r = spawnSync(process.execPath, args, {
+    cwd: root,
+    encoding: "utf8",
+    stdio: verbose ? "inherit" : "pipe",
+    timeout: 10 * 60_000,
+  });
+  if (r.error) skip(`node-gyp did not run: ${r.error.message}`);
+  if (r.status !== 0) skip(diagnose(`${r.stdout ?? ""}\n${r.stderr ?? ""}`, r.status));
+
+  // Check that it loads (a missing libopenblas.so.0 at run time shows here, not at link time).
+  const addonPath = join(root, "native", "build", "Release", "genlab_native.node");
+  try {
+    const addon = createRequire(import.meta.url)(addonPath);
+    console.log(`GenLab: native trainer built (${addon.blas}, ${addon.threads} threads)`);
+  } catch (e) {
+    skip(`built, but it does not load: ${String(e?.message ?? e).split("\n")[0]}`);
+  }
+}
+
+/** One short reason from node-gyp / make / g++ output. */
+function diagnose(out, status) {
+  const has = (re) => re.test(out);
+  if (has(/cblas\.h: No such file/)) return "OpenBLAS headers (cblas.h) not found";
+  if (has(/cannot find -lopenblas/)) return "libopenblas not found";
+  if (has(/Could not find any Python|find Python/i) && has(/gyp ERR!.*Python/i)) return "Python 3 (needed by node-gyp) not found";
+  if (has(/\b(g\+\+|c\+\+|cc|gcc|make): (command )?not found|\b(g\+\+|c\+\+|cc|gcc): No such file|not found: (g\+\+|c\+\+|make)|ENOENT.*\b(make|g\+\+|c\+\+)\b|FileNotFoundError.*(g\+\+|c\+\+|gcc|cc)/i)) {
+    return "no C++ compiler or make";
+  }
+  if (has(/network connectivity|ENOTFOUND|EAI_AGAIN|download/i) && has(/headers/i)) return "Node headers not found locally and could not be downloaded";
+  const err = out.split("\n").find((l) => /error:|Error:/.test(l) && !/gyp ERR! (stack|not ok)/.test(l));
+  return err ? err.replace(/^gyp ERR! /, "").trim().slice(0, 200) : `node-gyp exited with status ${status}`;
+}
+
+try {
+  main();
+} catch (e) {
+  skip(`unexpected: ${String(e?.message ?? e).split("\n")[0]}`);
+}
