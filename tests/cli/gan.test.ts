@@ -1,9 +1,10 @@
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import sharp from "sharp";
 import { describe, expect, it } from "vitest";
 import { readPngText } from "../../src/images/index.ts";
-import { runGenlab } from "../support/cli.ts";
+import { spawn } from "node:child_process";
+import { childEnv, exited, genlabBin, runGenlab } from "../support/cli.ts";
 import { tempDir } from "../support/config.ts";
 
 describe("genlab train / genlab sample", () => {
@@ -31,6 +32,28 @@ describe("genlab train / genlab sample", () => {
     const s = await runGenlab(["sample", "--model", "fashion-mnist-mlp-cond", "--n", "4", "--label", "Bag", "--out", png], {});
     expect(s.stderr).toMatch(/^Wrote 4 samples of fashion-mnist-mlp-cond \(seed \d+\)/);
     expect(JSON.parse(readPngText((await import("node:fs")).readFileSync(png))["genlab:params"]!)).toMatchObject({ label: 8, class: "Bag" });
+  });
+
+  it("a training run killed with SIGKILL resumes after its last finished epoch", async () => {
+    const out = tempDir("genlab-cli-kill-");
+    const args = ["train", "--dataset", "fashion-mnist", "--limit", "30000", "--epochs", "3", "--json", "--out", out];
+    const child = spawn(process.execPath, [genlabBin, ...args], { env: childEnv({}) });
+    const printed: number[] = [];
+    await new Promise<void>((resolve) => {
+      child.stdout.on("data", (d: Buffer) => {
+        for (const line of d.toString().trim().split("\n")) printed.push((JSON.parse(line) as { epoch: number }).epoch);
+        child.kill("SIGKILL");
+        resolve();
+      });
+    });
+    await exited(child);
+    const last = printed.at(-1)!;
+    expect(last).toBeLessThan(3);
+    const r = await runGenlab([...args, "--resume"], {});
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain(`resuming at epoch ${last + 1}`);
+    expect(r.stdout.trim().split("\n").map((l) => (JSON.parse(l) as { epoch: number }).epoch)).toEqual([3, 2, 1].filter((e) => e > last).reverse());
+    expect(readFileSync(join(out, "metrics.csv"), "utf8").trim().split("\n").slice(1).map((l) => Number(l.split(",")[0]))).toEqual([1, 2, 3]);
   });
 
   it.each([

@@ -1,4 +1,4 @@
-import { appendFileSync, existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { gridPng } from "../../images/encode.ts";
 import { EngineInputError } from "../errors.ts";
@@ -55,6 +55,7 @@ interface CheckpointState {
 }
 
 const FIXED_SAMPLES = 64;
+const METRICS_HEADER = "epoch,d_loss,g_loss,d_acc,d_real,d_fake,seconds,images_per_s\n";
 
 /**
  * Trains a GAN the lab's way and leaves in outDir: the model (model.json + weights),
@@ -85,9 +86,10 @@ export async function trainGan(o: TrainOptions): Promise<{ modelDir: string; epo
     rng = Rng.fromState(state.rng);
     startEpoch = state.epoch + 1;
     resumed = true;
+    keepMetricsUpTo(join(o.outDir, "metrics.csv"), state.epoch);
   } else {
     trainer = await createTrainer(spec, { seed: o.seed });
-    writeFileSync(join(o.outDir, "metrics.csv"), "epoch,d_loss,g_loss,d_acc,d_real,d_fake,seconds,images_per_s\n");
+    writeFileSync(join(o.outDir, "metrics.csv"), METRICS_HEADER);
   }
   writeFileSync(join(o.outDir, "config.json"), JSON.stringify({ name, spec, dataset: ds.name, images: ds.count, epochs: o.epochs, batch: o.batch, seed: o.seed, sampleEvery: o.sampleEvery, implementation: trainer.implementation }, null, 2) + "\n");
 
@@ -189,6 +191,13 @@ function readOptimizer(dir: string, files: Record<string, string>, trainer: Trai
   const g = gSizes.length;
   const d = dSizes.length;
   return { step, g: { m: parts.slice(0, g), v: parts.slice(g, 2 * g) }, d: { m: parts.slice(2 * g, 2 * g + d), v: parts.slice(2 * g + d) } };
+}
+
+/** A kill between writing an epoch's metrics row and its checkpoint must not leave that row twice. */
+function keepMetricsUpTo(path: string, epoch: number): void {
+  if (!existsSync(path)) return writeFileSync(path, METRICS_HEADER);
+  const [header, ...rows] = readFileSync(path, "utf8").trim().split("\n");
+  writeFileSync(path, [header, ...rows.filter((r) => Number(r.split(",")[0]) <= epoch)].join("\n") + "\n");
 }
 
 function assertSameSpec(saved: GanSpec, wanted: GanSpec, dir: string): void {

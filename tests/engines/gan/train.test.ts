@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from "node:fs";
+import { appendFileSync, existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import sharp from "sharp";
 import { describe, expect, it } from "vitest";
@@ -44,7 +44,10 @@ describe("GAN training (lab MLP recipe)", () => {
     await train(straight, 2);
     const resumed = tempDir("genlab-train-");
     await train(resumed, 1);
+    // As if killed after writing epoch 2's metrics row but before its checkpoint.
+    appendFileSync(join(resumed, "metrics.csv"), "2,9,9,0,0,0,1,1\n");
     const { events } = await train(resumed, 2, { resume: true });
+    expect(readFileSync(join(resumed, "metrics.csv"), "utf8").trim().split("\n").map((l) => l.split(",")[0])).toEqual(["epoch", "1", "2"]);
     expect(events[0]).toMatchObject({ type: "start", startEpoch: 2, resumed: true });
     const a = loadModel(join(straight, "model"), { discriminator: true });
     const b = loadModel(join(resumed, "model"), { discriminator: true });
