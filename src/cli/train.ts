@@ -5,7 +5,7 @@ import { trainGan, type EpochMetrics } from "../engines/gan/index.ts";
 import { ProgressBar } from "./progress.ts";
 
 export const TRAIN_USAGE = `genlab train --dataset mnist|fashion-mnist|cifar10:DIR|idx:IMAGES[,LABELS] --arch mlp|dcgan [--conditional]
-             --epochs N [--batch 64] [--limit N] [--sample-every K] [--seed S] --out DIR [--resume] [--json]`;
+             --epochs N [--batch 64] [--limit N] [--sample-every K] [--seed S] --out DIR [--resume] [--json] [--allow-slow]`;
 
 /** `genlab train`: the lab's GAN training from the command line. */
 export async function trainCommand(argv: string[]): Promise<number> {
@@ -24,6 +24,7 @@ export async function trainCommand(argv: string[]): Promise<number> {
       name: { type: "string" },
       resume: { type: "boolean", default: false },
       json: { type: "boolean", default: false },
+      "allow-slow": { type: "boolean", default: false },
     },
   });
   if (!values.dataset || !values.out) throw new UserFacingError(`genlab train needs --dataset and --out:\n  ${TRAIN_USAGE}`);
@@ -46,6 +47,7 @@ export async function trainCommand(argv: string[]): Promise<number> {
       outDir: values.out,
       name: values.name,
       resume: values.resume,
+      allowSlowBackend: values["allow-slow"],
       signal: ac.signal,
       onEvent: (e) => {
         if (e.type === "start") {

@@ -22,6 +22,8 @@ export interface TrainOptions {
   outDir: string;
   /** Continue from outDir/checkpoint when there is one. */
   resume: boolean;
+  /** Train a DCGAN on TensorFlow.js's JavaScript backend even though it is very slow. */
+  allowSlowBackend?: boolean;
   name?: string;
   signal?: AbortSignal;
   onEvent?: (event: TrainEvent) => void;
@@ -81,14 +83,14 @@ export async function trainGan(o: TrainOptions): Promise<{ modelDir: string; epo
     const ck = loadModel(checkpointDir, { discriminator: true });
     assertSameSpec(ck.manifest.spec, spec, checkpointDir);
     const state = ck.manifest.training as unknown as CheckpointState;
-    trainer = await createTrainer(spec, { seed: o.seed, init: { g: ck.generator, d: ck.discriminator! } });
+    trainer = await createTrainer(spec, { seed: o.seed, init: { g: ck.generator, d: ck.discriminator! }, allowSlow: o.allowSlowBackend });
     trainer.setOptimizerState(readOptimizer(checkpointDir, ck.manifest.files, trainer, state.optimizerStep));
     rng = Rng.fromState(state.rng);
     startEpoch = state.epoch + 1;
     resumed = true;
     keepMetricsUpTo(join(o.outDir, "metrics.csv"), state.epoch);
   } else {
-    trainer = await createTrainer(spec, { seed: o.seed });
+    trainer = await createTrainer(spec, { seed: o.seed, allowSlow: o.allowSlowBackend });
     writeFileSync(join(o.outDir, "metrics.csv"), METRICS_HEADER);
   }
   writeFileSync(join(o.outDir, "config.json"), JSON.stringify({ name, spec, dataset: ds.name, images: ds.count, epochs: o.epochs, batch: o.batch, seed: o.seed, sampleEvery: o.sampleEvery, implementation: trainer.implementation }, null, 2) + "\n");

@@ -18,15 +18,19 @@ export function mlpTrainerSpec(spec: GanSpec): MlpTrainerSpec {
  * built, else TensorFlow.js on the best backend that loads (`GENLAB_NATIVE=0` forces tfjs).
  * DCGAN: TensorFlow.js. Fresh weights come from `seed`; `init` replaces either network.
  */
-export async function createTrainer(spec: GanSpec, opts: { seed: number; init?: Partial<Weights>; purpose?: "train" | "sample" }): Promise<Trainer> {
+export async function createTrainer(spec: GanSpec, opts: { seed: number; init?: Partial<Weights>; purpose?: "train" | "sample"; allowSlow?: boolean }): Promise<Trainer> {
   if (spec.arch === "dcgan") {
     const { tf, backend } = await tfRuntime();
     // tfjs-backend-wasm 4.22 has no Conv2DBackpropFilter (its 3-D twin is wrong for strides
-    // over 1), and the plain-JS backend needs minutes per step: sampling works, training not.
+    // over 1), and the plain-JS backend needs tens of seconds per step: sampling works anywhere,
+    // training wants libtensorflow, or an explicit "yes, slowly".
     if (opts.purpose !== "sample" && (backend === "wasm" || backend === "cpu")) {
-      throw new EngineInputError(
-        `DCGAN training needs TensorFlow's native backend (@tensorflow/tfjs-node or tfjs-node-gpu), and this machine runs TensorFlow.js on ${backend}, which cannot train convolutions at a usable speed: train --arch mlp here, or install tfjs-node where the internet is reachable.`,
-      );
+      if (!opts.allowSlow) {
+        throw new EngineInputError(
+          `DCGAN training needs TensorFlow's native backend (@tensorflow/tfjs-node or tfjs-node-gpu), and this machine runs TensorFlow.js on ${backend}, which trains convolutions at tens of seconds per step: train --arch mlp here, install tfjs-node where the internet is reachable, or pass --allow-slow to train on the JavaScript backend anyway.`,
+        );
+      }
+      await tf.setBackend("cpu");
     }
     const trainer = new TfjsDcganTrainer(tf, spec, ADAM, opts.seed);
     if (opts.init?.g || opts.init?.d) {
