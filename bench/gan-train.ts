@@ -15,12 +15,13 @@
 import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
-import { gunzipSync } from "node:zlib";
 import * as tf from "@tensorflow/tfjs";
 import { getThreadsCount, setThreadsCount } from "@tensorflow/tfjs-backend-wasm";
+import { loadDataset } from "../src/engines/gan/datasets/index.ts";
+import { initMlp } from "../src/engines/gan/mlp-init.ts";
+import { Rng } from "../src/engines/gan/random.ts";
 import { loadNative, nativeUnavailableReason, type MlpSpec, type MlpWeights } from "../src/engines/runtime/native.ts";
 
-const FASHION = "/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz";
 const REFERENCE = "/work/shared/bench/reference_gan.py";
 const PYTHON = "/usr/bin/python3";
 
@@ -51,57 +52,26 @@ const Z = SPEC.gLayers[0]!, IMG = SPEC.gLayers.at(-1)!;
 
 // ---- data -------------------------------------------------------------------------------------
 
-function loadIdxImages(path: string): { x: Float32Array; n: number } {
-  const buf = gunzipSync(readFileSync(path));
-  const magic = buf.readUInt32BE(0), n = buf.readUInt32BE(4), rows = buf.readUInt32BE(8), cols = buf.readUInt32BE(12);
-  if (magic !== 2051 || rows * cols !== IMG) throw new Error(`${path}: not a 28×28 IDX image file`);
-  const x = new Float32Array(n * IMG);
-  for (let i = 0; i < x.length; i++) x[i] = buf[16 + i]! / 127.5 - 1;
-  return { x, n };
+/** Fashion-MNIST train through GenLab's own loader, flattened as the MLP sees it. */
+function loadFashion(): { x: Float32Array; n: number } {
+  const ds = loadDataset("fashion-mnist");
+  return { x: ds.images, n: ds.count };
 }
 
-function rng(seed: number) {
-  let s = seed >>> 0;
-  const uniform = () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  /** Fills `out` with N(0,1) (Box–Muller, both outputs used). */
-  const normals = (out: Float32Array) => {
-    for (let i = 0; i < out.length; i += 2) {
-      const r = Math.sqrt(-2 * Math.log(1 - uniform())), a = 2 * Math.PI * uniform();
-      out[i] = r * Math.cos(a);
-      if (i + 1 < out.length) out[i + 1] = r * Math.sin(a);
-    }
-  };
-  return { uniform, normals };
-}
-
-/** Shuffled epochs of batches, like the reference loop (batch gather + z draw happen in the timed step). */
 class Batches {
-  private perm: Int32Array;
+  private perm: Uint32Array;
   private j = 0;
   readonly real = new Float32Array(BATCH * IMG);
   readonly z = new Float32Array(BATCH * Z);
-  private r = rng(1234);
+  private r = new Rng(1234);
   constructor(private data: { x: Float32Array; n: number }) {
-    this.perm = Int32Array.from({ length: data.n }, (_, i) => i);
-    this.shuffle();
-  }
-  private shuffle() {
-    for (let i = this.perm.length - 1; i > 0; i--) {
-      const k = Math.floor(this.r.uniform() * (i + 1));
-      [this.perm[i], this.perm[k]] = [this.perm[k]!, this.perm[i]!];
-    }
+    this.perm = this.r.permutation(data.n);
   }
   /** Fills real and z with the next batch; returns its size (the last batch of an epoch is smaller). */
   next(): number {
     if (this.j >= this.data.n) {
       this.j = 0;
-      this.shuffle();
+      this.perm = this.r.permutation(this.data.n);
     }
     const b = Math.min(BATCH, this.data.n - this.j);
     for (let i = 0; i < b; i++) {
@@ -109,22 +79,11 @@ class Batches {
       this.real.set(this.data.x.subarray(src, src + IMG), i * IMG);
     }
     this.j += b;
-    this.r.normals(b === BATCH ? this.z : this.z.subarray(0, b * Z));
+    this.r.fillNormals(b === BATCH ? this.z : this.z.subarray(0, b * Z));
     return b;
   }
 }
 
-/** PyTorch nn.Linear default init: U(±1/√fan_in) for W and b; W as [in][out]. */
-function linearInit(widths: number[], seed: number): Float32Array[] {
-  const r = rng(seed);
-  const out: Float32Array[] = [];
-  for (let k = 0; k + 1 < widths.length; k++) {
-    const fanIn = widths[k]!, fanOut = widths[k + 1]!, bound = 1 / Math.sqrt(fanIn);
-    out.push(Float32Array.from({ length: fanIn * fanOut }, () => (r.uniform() * 2 - 1) * bound));
-    out.push(Float32Array.from({ length: fanOut }, () => (r.uniform() * 2 - 1) * bound));
-  }
-  return out;
-}
 
 /** Share of CPU time the machine spent busy over `ms` (Linux /proc/stat), to flag timings taken on a busy box. */
 async function machineBusy(ms = 500): Promise<number | undefined> {
@@ -171,7 +130,7 @@ function benchNative(data: { x: Float32Array; n: number }, init: MlpWeights) {
 
   // Sampling 64 images (the /generate path): z in, 64×784 tanh out.
   const z = new Float32Array(64 * Z);
-  rng(7).normals(z);
+  new Rng(7).fillNormals(z);
   for (let i = 0; i < 10; i++) gan.generate(z, null, 64);
   const reps: number[] = [];
   for (let i = 0; i < 50; i++) {
@@ -279,7 +238,7 @@ async function benchTfjs(data: { x: Float32Array; n: number }, init: MlpWeights)
   }
   const ms = (performance.now() - t0) / TFJS_STEPS;
   const z = new Float32Array(64 * Z);
-  rng(7).normals(z);
+  new Rng(7).fillNormals(z);
   for (let i = 0; i < 3; i++) gan.generate(z, 64);
   const reps: number[] = [];
   for (let i = 0; i < 15; i++) {
@@ -315,8 +274,8 @@ function benchPytorch() {
 // ---- main ------------------------------------------------------------------------------------------
 
 async function main() {
-  const data = loadIdxImages(FASHION);
-  const init: MlpWeights = { g: linearInit(SPEC.gLayers, 1), d: linearInit(SPEC.dLayers, 2) };
+  const data = loadFashion();
+  const init: MlpWeights = initMlp({ g: SPEC.gLayers, d: SPEC.dLayers }, new Rng(1));
   console.log(`GAN MLP ${SPEC.gLayers.join("→")} / ${SPEC.dLayers.join("→")}, batch ${BATCH}, Fashion-MNIST ${data.n} images, ${availableParallelism()} cores`);
   const busyBefore = await machineBusy();
   if (busyBefore !== undefined && busyBefore > 0.1) {

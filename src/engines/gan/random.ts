@@ -71,8 +71,12 @@ export class Rng {
   }
 
   normals(n: number): Float32Array {
-    const out = new Float32Array(n);
-    for (let i = 0; i < n; i++) out[i] = this.normal();
+    return this.fillNormals(new Float32Array(n));
+  }
+
+  /** Fills `out` with standard normals (no allocation, for hot loops). */
+  fillNormals(out: Float32Array): Float32Array {
+    for (let i = 0; i < out.length; i++) out[i] = this.normal();
     return out;
   }
 
