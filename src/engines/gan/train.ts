@@ -102,6 +102,7 @@ export async function trainGan(o: TrainOptions): Promise<{ modelDir: string; epo
   const fixed = fixedInputs(spec, o.seed);
   const real = new Float32Array(o.batch * pix);
   const labels = o.conditional ? new Int32Array(o.batch) : null;
+  const z = new Float32Array(o.batch * spec.zDim);
   o.onEvent?.({ type: "start", implementation: trainer.implementation, startEpoch, epochs: o.epochs, stepsPerEpoch, images: ds.count, resumed });
 
   let stopped = false;
@@ -122,7 +123,7 @@ export async function trainGan(o: TrainOptions): Promise<{ modelDir: string; epo
         real.set(ds.images.subarray(j * pix, (j + 1) * pix), i * pix);
         if (labels) labels[i] = ds.labels![j]!;
       }
-      const r = trainer.step(real, rng.normals(b * spec.zDim), labels, b);
+      const r = trainer.step(real, rng.fillNormals(z.subarray(0, b * spec.zDim)), labels, b);
       sums.d += r.dLoss;
       sums.g += r.gLoss;
       sums.acc += r.dAcc;
