@@ -8,6 +8,7 @@ import { createRouter } from "./discord/router.ts";
 import { builtinEngines, EngineRegistry, type AnyEngine } from "./engines/index.ts";
 import { JobQueue } from "./jobs/queue.ts";
 import { runGenerateJob } from "./jobs/workers/generate.ts";
+import { runTrainJob } from "./jobs/workers/train.ts";
 import type { Logger } from "./log.ts";
 
 export interface AppOptions {
@@ -49,6 +50,7 @@ export async function startApp(opts: AppOptions): Promise<App> {
 
     if (opts.worker) {
       await queue.workGenerations((job) => runGenerateJob({ prisma: db.prisma, engines, publisher, dataDir: config.GENLAB_DATA_DIR, log }, job));
+      await queue.workTraining((job) => runTrainJob({ prisma: db.prisma, publisher, dataDir: config.GENLAB_DATA_DIR, log }, job));
     }
     let bot: Bot | undefined;
     if (opts.bot && config.DISCORD_TOKEN) {

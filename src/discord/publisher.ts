@@ -30,6 +30,13 @@ export interface Delivered {
   via: "interaction" | "channel";
 }
 
+/** Discord error codes that mean "GenLab can no longer post in that channel". */
+export const CHANNEL_GONE = new Set([10003, 50001, 50013]);
+
+export function isChannelGone(e: unknown): boolean {
+  return e instanceof DiscordAPIError && CHANNEL_GONE.has(Number(e.code));
+}
+
 /** Discord error codes that mean "this interaction token can no longer be used". */
 const DEAD_TOKEN = new Set([50027, 10015]);
 /** Tokens live 15 minutes; stop using one a minute early rather than race its expiry. */
@@ -81,6 +88,13 @@ export class DiscordPublisher {
     };
     return this.rest.post(Routes.channelMessages(channelId), {
       body: payload,
+      files: message.files?.map((f) => ({ name: f.name, data: f.data })),
+    }) as Promise<APIMessage>;
+  }
+
+  editChannelMessage(channelId: string, messageId: string, message: OutgoingMessage): Promise<APIMessage> {
+    return this.rest.patch(Routes.channelMessage(channelId, messageId), {
+      body: { ...body(message), allowed_mentions: { parse: [] } },
       files: message.files?.map((f) => ({ name: f.name, data: f.data })),
     }) as Promise<APIMessage>;
   }

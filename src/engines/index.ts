@@ -1,3 +1,4 @@
+import { join } from "node:path";
 import type { Config } from "../config/schema.ts";
 import { GanCatalog, shippedModelsDir } from "./gan/catalog.ts";
 import { GanEngine } from "./gan/engine.ts";
@@ -19,5 +20,7 @@ export const plannedEngines: { name: string; title: string; needs: (c: Config) =
 
 /** Engines this build ships. Each engine issue adds its own here. */
 export function builtinEngines(config: Config): AnyEngine[] {
-  return [new GanEngine(new GanCatalog([shippedModelsDir, ...(config.GENLAB_GAN_MODELS_DIR ? [config.GENLAB_GAN_MODELS_DIR] : [])]))];
+  // Shipped models, then those trained by /train (GENLAB_DATA_DIR/gan-models), then the user's own.
+  const dirs = [shippedModelsDir, join(config.GENLAB_DATA_DIR, "gan-models"), ...(config.GENLAB_GAN_MODELS_DIR ? [config.GENLAB_GAN_MODELS_DIR] : [])];
+  return [new GanEngine(new GanCatalog(dirs))];
 }

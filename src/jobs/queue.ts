@@ -4,9 +4,14 @@ import type { Logger } from "../log.ts";
 
 /** Queue names. One queue per kind of work, so GPU hosts can pick what they run. */
 export const GENERATE = "generate";
+export const TRAIN = "train";
 
 export interface GenerateJob {
   generationId: string;
+}
+
+export interface TrainJob {
+  runId: string;
 }
 
 export type QueueConfig = Pick<
@@ -37,24 +42,34 @@ export class JobQueue {
     boss.on("error", (err: Error) => log.error({ err }, "job queue error"));
     await boss.start();
     await boss.createQueue(GENERATE, { notify: true });
+    await boss.createQueue(TRAIN, { notify: true });
     return new JobQueue(boss, config, log);
   }
 
   /** Queues a generation; the job id is pg-boss's. `singletonKey` makes a re-send a no-op. */
   async enqueueGeneration(generationId: string): Promise<string> {
+    return this.send(GENERATE, { generationId } satisfies GenerateJob, generationId, 3600);
+  }
+
+  /** Queues (or re-queues, to resume) a training run. */
+  async enqueueTraining(runId: string): Promise<string> {
+    // A run may take hours; the heartbeat, not this bound, catches a dead worker.
+    return this.send(TRAIN, { runId } satisfies TrainJob, `${runId}:${Date.now()}`, 24 * 3600);
+  }
+
+  private async send(queue: string, data: object, singletonKey: string, expireInSeconds: number): Promise<string> {
     const c = this.config;
     // Retry and heartbeat go on each job, so a changed configuration applies to new jobs at once.
-    const id = await this.boss.send(GENERATE, { generationId } satisfies GenerateJob, {
-      singletonKey: generationId,
+    const id = await this.boss.send(queue, data, {
+      singletonKey,
       retryLimit: c.GENLAB_JOB_RETRY_LIMIT,
       retryDelay: c.GENLAB_JOB_RETRY_DELAY_SECONDS,
       retryBackoff: true,
       retryDelayMax: 300,
       heartbeatSeconds: c.GENLAB_JOB_HEARTBEAT_SECONDS,
-      // The heartbeat catches dead workers; this only bounds a live but stuck one.
-      expireInSeconds: 3600,
+      expireInSeconds,
     });
-    if (!id) throw new Error(`generation ${generationId} is already queued`);
+    if (!id) throw new Error(`${queue} job ${singletonKey} is already queued`);
     return id;
   }
 
@@ -63,19 +78,20 @@ export class JobQueue {
    * pg-boss retries it with backoff; a handler that returns completes the job.
    */
   async workGenerations(handler: (job: JobWithMetadata<GenerateJob>) => Promise<void>): Promise<void> {
-    await this.boss.work<GenerateJob>(
-      GENERATE,
-      { includeMetadata: true, localConcurrency: this.config.GENLAB_WORKER_CONCURRENCY, pollingIntervalSeconds: 1 },
-      async ([job]) => {
-        // includeMetadata: true makes these JobWithMetadata; the overload does not narrow.
-        if (job) await handler(job as JobWithMetadata<GenerateJob>);
-      },
-    );
-    this.log.info({ queue: GENERATE, concurrency: this.config.GENLAB_WORKER_CONCURRENCY }, "worker listening");
+    await this.work(GENERATE, this.config.GENLAB_WORKER_CONCURRENCY, handler);
   }
 
-  async cancel(jobId: string): Promise<void> {
-    await this.boss.cancel(GENERATE, jobId);
+  /** Training runs one at a time per worker process: it uses every core. */
+  async workTraining(handler: (job: JobWithMetadata<TrainJob>) => Promise<void>): Promise<void> {
+    await this.work(TRAIN, 1, handler);
+  }
+
+  private async work<T extends object>(queue: string, concurrency: number, handler: (job: JobWithMetadata<T>) => Promise<void>): Promise<void> {
+    await this.boss.work<T>(queue, { includeMetadata: true, localConcurrency: concurrency, pollingIntervalSeconds: 1 }, async ([job]) => {
+      // includeMetadata: true makes these JobWithMetadata; the overload does not narrow.
+      if (job) await handler(job as JobWithMetadata<T>);
+    });
+    this.log.info({ queue, concurrency }, "worker listening");
   }
 
   /** Stops taking jobs and waits (up to `timeoutMs`) for running ones to finish. */

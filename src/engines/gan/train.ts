@@ -22,11 +22,14 @@ export interface TrainOptions {
   outDir: string;
   /** Continue from outDir/checkpoint when there is one. */
   resume: boolean;
+  /** Adam learning rate (the lab's 2e-4 when unset). */
+  lr?: number;
   /** Train a DCGAN on TensorFlow.js's JavaScript backend even though it is very slow. */
   allowSlowBackend?: boolean;
   name?: string;
   signal?: AbortSignal;
-  onEvent?: (event: TrainEvent) => void;
+  /** Awaited, so a listener that posts each epoch keeps them in order. */
+  onEvent?: (event: TrainEvent) => void | Promise<void>;
 }
 
 export interface EpochMetrics {
@@ -69,6 +72,7 @@ export async function trainGan(o: TrainOptions): Promise<{ modelDir: string; epo
   const ds = o.dataset;
   if (o.conditional && !ds.labels) throw new EngineInputError(`A conditional GAN needs labels, and ${ds.name} has none: give a labels file or drop --conditional.`);
   if (!Number.isInteger(o.batch) || o.batch < 1 || o.batch > 1024) throw new EngineInputError(`--batch must be a whole number from 1 to 1024, not ${o.batch}.`);
+  if (o.lr !== undefined && !(o.lr > 0 && o.lr <= 0.1)) throw new EngineInputError(`The learning rate must be above 0 and at most 0.1, not ${o.lr}.`);
   const spec: GanSpec = { arch: o.arch, conditional: o.conditional, zDim: 100, height: ds.height, width: ds.width, channels: ds.channels, classes: ds.classes };
   const name = o.name ?? `${ds.name.replace(/[^\w-]+/g, "-")}-${o.arch}${o.conditional ? "-cond" : ""}`;
   mkdirSync(join(o.outDir, "samples"), { recursive: true });
@@ -83,14 +87,14 @@ export async function trainGan(o: TrainOptions): Promise<{ modelDir: string; epo
     const ck = loadModel(checkpointDir, { discriminator: true });
     assertSameSpec(ck.manifest.spec, spec, checkpointDir);
     const state = ck.manifest.training as unknown as CheckpointState;
-    trainer = await createTrainer(spec, { seed: o.seed, init: { g: ck.generator, d: ck.discriminator! }, allowSlow: o.allowSlowBackend });
+    trainer = await createTrainer(spec, { seed: o.seed, init: { g: ck.generator, d: ck.discriminator! }, allowSlow: o.allowSlowBackend, lr: o.lr });
     trainer.setOptimizerState(readOptimizer(checkpointDir, ck.manifest.files, trainer, state.optimizerStep));
     rng = Rng.fromState(state.rng);
     startEpoch = state.epoch + 1;
     resumed = true;
     keepMetricsUpTo(join(o.outDir, "metrics.csv"), state.epoch);
   } else {
-    trainer = await createTrainer(spec, { seed: o.seed, allowSlow: o.allowSlowBackend });
+    trainer = await createTrainer(spec, { seed: o.seed, allowSlow: o.allowSlowBackend, lr: o.lr });
     writeFileSync(join(o.outDir, "metrics.csv"), METRICS_HEADER);
   }
   writeFileSync(join(o.outDir, "config.json"), JSON.stringify({ name, spec, dataset: ds.name, images: ds.count, epochs: o.epochs, batch: o.batch, seed: o.seed, sampleEvery: o.sampleEvery, implementation: trainer.implementation }, null, 2) + "\n");
@@ -103,7 +107,7 @@ export async function trainGan(o: TrainOptions): Promise<{ modelDir: string; epo
   const real = new Float32Array(o.batch * pix);
   const labels = o.conditional ? new Int32Array(o.batch) : null;
   const z = new Float32Array(o.batch * spec.zDim);
-  o.onEvent?.({ type: "start", implementation: trainer.implementation, startEpoch, epochs: o.epochs, stepsPerEpoch, images: ds.count, resumed });
+  await o.onEvent?.({ type: "start", implementation: trainer.implementation, startEpoch, epochs: o.epochs, stepsPerEpoch, images: ds.count, resumed });
 
   let stopped = false;
   let epoch = startEpoch;
@@ -131,7 +135,7 @@ export async function trainGan(o: TrainOptions): Promise<{ modelDir: string; epo
       sums.fake += r.dFake;
       trainer.gradNorms().forEach((n, i) => (gradSums[i]! += n));
       if (s % 50 === 49) {
-        o.onEvent?.({ type: "progress", epoch, step: s + 1, steps: stepsPerEpoch });
+        await o.onEvent?.({ type: "progress", epoch, step: s + 1, steps: stepsPerEpoch });
         await new Promise((r) => setImmediate(r)); // let the event loop breathe (signals, heartbeats)
       }
     }
@@ -157,7 +161,7 @@ export async function trainGan(o: TrainOptions): Promise<{ modelDir: string; epo
       writeFileSync(samplePath, await gridPng(toRawImages(trainer.generate(fixed.z, fixed.labels, fixed.n), fixed.n, spec), { columns: fixed.columns }));
     }
     saveCheckpoint(checkpointDir, name, spec, trainer, { epoch, rng: rng.state(), optimizerStep: trainer.getOptimizerState().step, seed: o.seed });
-    o.onEvent?.({ type: "epoch", metrics, samplePath });
+    await o.onEvent?.({ type: "epoch", metrics, samplePath });
   }
 
   const epochsDone = stopped ? epoch - 1 : o.epochs;
@@ -168,7 +172,7 @@ export async function trainGan(o: TrainOptions): Promise<{ modelDir: string; epo
   const finalGrid = join(o.outDir, "final-grid.png");
   writeFileSync(finalGrid, await gridPng(toRawImages(trainer.generate(final.z, final.labels, final.n), final.n, spec), { columns: 10 }));
   trainer.dispose();
-  o.onEvent?.({ type: "done", modelDir: join(o.outDir, "model"), finalGrid, stopped, epochsDone });
+  await o.onEvent?.({ type: "done", modelDir: join(o.outDir, "model"), finalGrid, stopped, epochsDone });
   return { modelDir: join(o.outDir, "model"), epochsDone, stopped };
 }
 

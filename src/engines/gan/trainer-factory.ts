@@ -8,9 +8,9 @@ import { Rng } from "./random.ts";
 import { ADAM, LEAKY_SLOPE, labelWidth, mlpLayers, type GanSpec } from "./spec.ts";
 import type { Trainer, Weights } from "./trainer.ts";
 
-export function mlpTrainerSpec(spec: GanSpec): MlpTrainerSpec {
+export function mlpTrainerSpec(spec: GanSpec, lr: number = ADAM.lr): MlpTrainerSpec {
   const layers = mlpLayers(spec);
-  return { gLayers: layers.g, dLayers: layers.d, numClasses: labelWidth(spec), slope: LEAKY_SLOPE, ...ADAM };
+  return { gLayers: layers.g, dLayers: layers.d, numClasses: labelWidth(spec), slope: LEAKY_SLOPE, ...ADAM, lr };
 }
 
 /**
@@ -18,7 +18,7 @@ export function mlpTrainerSpec(spec: GanSpec): MlpTrainerSpec {
  * built, else TensorFlow.js on the best backend that loads (`GENLAB_NATIVE=0` forces tfjs).
  * DCGAN: TensorFlow.js. Fresh weights come from `seed`; `init` replaces either network.
  */
-export async function createTrainer(spec: GanSpec, opts: { seed: number; init?: Partial<Weights>; purpose?: "train" | "sample"; allowSlow?: boolean }): Promise<Trainer> {
+export async function createTrainer(spec: GanSpec, opts: { seed: number; init?: Partial<Weights>; purpose?: "train" | "sample"; allowSlow?: boolean; lr?: number }): Promise<Trainer> {
   if (spec.arch === "dcgan") {
     const { tf, backend } = await tfRuntime();
     // tfjs-backend-wasm 4.22 has no Conv2DBackpropFilter (its 3-D twin is wrong for strides
@@ -32,7 +32,7 @@ export async function createTrainer(spec: GanSpec, opts: { seed: number; init?: 
       }
       await tf.setBackend("cpu");
     }
-    const trainer = new TfjsDcganTrainer(tf, spec, ADAM, opts.seed);
+    const trainer = new TfjsDcganTrainer(tf, spec, { ...ADAM, lr: opts.lr ?? ADAM.lr }, opts.seed);
     if (opts.init?.g || opts.init?.d) {
       const w = trainer.getWeights();
       trainer.setWeights({ g: opts.init.g ?? w.g, d: opts.init.d ?? w.d });
@@ -42,9 +42,9 @@ export async function createTrainer(spec: GanSpec, opts: { seed: number; init?: 
   const fresh = initMlp(mlpLayers(spec), new Rng(opts.seed));
   const init: Weights = { g: opts.init?.g ?? fresh.g, d: opts.init?.d ?? fresh.d };
   const native = process.env.GENLAB_NATIVE === "0" ? undefined : loadNative();
-  if (native) return new NativeTrainer(native.createMlpGan(mlpTrainerSpec(spec), init), `native (${native.blas.split(" ").slice(0, 2).join(" ")}, ${native.threads} threads)`);
+  if (native) return new NativeTrainer(native.createMlpGan(mlpTrainerSpec(spec, opts.lr), init), `native (${native.blas.split(" ").slice(0, 2).join(" ")}, ${native.threads} threads)`);
   const { tf } = await tfRuntime();
-  return new TfjsMlpTrainer(tf, mlpTrainerSpec(spec), init);
+  return new TfjsMlpTrainer(tf, mlpTrainerSpec(spec, opts.lr), init);
 }
 
 type NativeGan = ReturnType<NonNullable<ReturnType<typeof loadNative>>["createMlpGan"]>;

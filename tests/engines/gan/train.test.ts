@@ -10,7 +10,7 @@ const fashion = await loadDataset("fashion-mnist", { limit: 640 });
 
 async function train(outDir: string, epochs: number, extra: Partial<Parameters<typeof trainGan>[0]> = {}) {
   const events: TrainEvent[] = [];
-  const result = await trainGan({ dataset: fashion, arch: "mlp", conditional: false, epochs, batch: 64, sampleEvery: 1, seed: 5, outDir, resume: false, onEvent: (e) => events.push(e), ...extra });
+  const result = await trainGan({ dataset: fashion, arch: "mlp", conditional: false, epochs, batch: 64, sampleEvery: 1, seed: 5, outDir, resume: false, onEvent: (e) => void events.push(e), ...extra });
   return { result, events, epochs: events.filter((e) => e.type === "epoch").map((e) => (e as { metrics: EpochMetrics }).metrics) };
 }
 
@@ -58,7 +58,7 @@ describe("GAN training (lab MLP recipe)", () => {
   it("stops at an abort, keeping the last finished epoch's checkpoint", async () => {
     const out = tempDir("genlab-train-");
     const ac = new AbortController();
-    const { result } = await train(out, 5, { signal: ac.signal, onEvent: (e) => e.type === "epoch" && e.metrics.epoch === 1 && ac.abort() });
+    const { result } = await train(out, 5, { signal: ac.signal, onEvent: (e) => void (e.type === "epoch" && e.metrics.epoch === 1 && ac.abort()) });
     expect(result).toMatchObject({ stopped: true, epochsDone: 1 });
     expect(loadModel(join(out, "checkpoint")).manifest.training).toMatchObject({ epoch: 1 });
   });

@@ -1,0 +1,18 @@
+import { PermissionFlagsBits, type ButtonInteraction, type ChatInputCommandInteraction } from "discord.js";
+import { UserFacingError } from "../../config/errors.ts";
+import type { CommandContext } from "./types.ts";
+
+/**
+ * Teachers: members with Manage Server, or with the guild's teacher role (Guild.settings
+ * .teacherRoleId). Everyone else gets one sentence, and the attempt is logged.
+ */
+export async function requireTeacher(interaction: ChatInputCommandInteraction | ButtonInteraction, ctx: CommandContext, action: string): Promise<void> {
+  if (interaction.memberPermissions?.has(PermissionFlagsBits.ManageGuild)) return;
+  const guild = interaction.guildId ? await ctx.prisma.guild.findUnique({ where: { id: interaction.guildId } }) : null;
+  const teacherRole = (guild?.settings as { teacherRoleId?: string } | null)?.teacherRoleId;
+  const roles = interaction.member && "roles" in interaction.member ? interaction.member.roles : undefined;
+  const hasRole = teacherRole && (Array.isArray(roles) ? roles.includes(teacherRole) : roles?.cache.has(teacherRole));
+  if (hasRole) return;
+  ctx.log.warn({ user: interaction.user.id, guild: interaction.guildId, action }, "refused: not a teacher");
+  throw new UserFacingError(`Only teachers can ${action}: it needs the Manage Server permission${teacherRole ? " or the teacher role" : ""}.`);
+}
