@@ -160,8 +160,10 @@ export async function trainGan(o: TrainOptions): Promise<{ modelDir: string; epo
       samplePath = join(o.outDir, "samples", `epoch-${String(epoch).padStart(3, "0")}.png`);
       writeFileSync(samplePath, await gridPng(toRawImages(trainer.generate(fixed.z, fixed.labels, fixed.n), fixed.n, spec), { columns: fixed.columns }));
     }
-    saveCheckpoint(checkpointDir, name, spec, trainer, { epoch, rng: rng.state(), optimizerStep: trainer.getOptimizerState().step, seed: o.seed });
+    // Listeners first, checkpoint second: a crash in between repeats this epoch on resume
+    // (bit-identically), where the other order could lose it for whoever records epochs.
     await o.onEvent?.({ type: "epoch", metrics, samplePath });
+    saveCheckpoint(checkpointDir, name, spec, trainer, { epoch, rng: rng.state(), optimizerStep: trainer.getOptimizerState().step, seed: o.seed });
   }
 
   const epochsDone = stopped ? epoch - 1 : o.epochs;
