@@ -1,5 +1,6 @@
 import type { APIEmbed } from "discord.js";
 import type { EpochMetrics } from "../engines/gan/train.ts";
+import type { Panel } from "../images/chart.ts";
 import type { TrainingConfig } from "./training-runs.ts";
 
 const COLORS = { queued: 0x949cf7, running: 0x5865f2, stopping: 0xfee75c, stopped: 0xfee75c, succeeded: 0x57f287, failed: 0xed4245 } as const;
@@ -77,3 +78,15 @@ function duration(s: number): string {
   if (s < 5400) return `${Math.round(s / 60)} min`;
   return `${(s / 3600).toFixed(1)} h`;
 }
+
+/** The three charts of an epoch embed: losses and D accuracy, then G's per-layer weight and gradient norms. */
+export function trainingCharts(h: EpochMetrics[]): Panel[] {
+  const layers = Object.keys(h.at(-1)?.g_weight_norms ?? {}).filter((k) => k.endsWith("kernel"));
+  const palette = ["#57f287", "#fee75c", "#eb459e", "#5865f2"];
+  return [
+    { title: "Losses", series: [{ name: "D_loss", values: h.map((m) => m.d_loss), color: "#5865f2" }, { name: "G_loss", values: h.map((m) => m.g_loss), color: "#eb459e" }, { name: "D_acc", values: h.map((m) => m.d_acc), color: "#b5bac1" }] },
+    { title: "Generator weight norms (per layer)", log: true, series: layers.map((k, i) => ({ name: k.replace(".kernel", ""), values: h.map((m) => m.g_weight_norms[k]!), color: palette[i % 4]! })) },
+    { title: "Generator gradient norms (per layer)", log: true, series: layers.map((k, i) => ({ name: k.replace(".kernel", ""), values: h.map((m) => m.g_grad_norms[k]!), color: palette[i % 4]! })) },
+  ];
+}
+

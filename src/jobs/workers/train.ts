@@ -11,7 +11,7 @@ import { trainGan, type EpochMetrics } from "../../engines/gan/train.ts";
 import { chartPng } from "../../images/chart.ts";
 import type { Logger } from "../../log.ts";
 import type { TrainJob } from "../queue.ts";
-import { epochEmbeds, finalEmbed, statusEmbed, type RunView } from "../training-embeds.ts";
+import { epochEmbeds, finalEmbed, statusEmbed, trainingCharts, type RunView } from "../training-embeds.ts";
 import type { TrainingConfig } from "../training-runs.ts";
 
 export interface TrainWorkerDeps {
@@ -130,7 +130,7 @@ export async function runTrainJob(deps: TrainWorkerDeps, job: JobWithMetadata<Tr
             return metric;
           });
           if ((m.epoch % postEvery === 0 || m.epoch === config.epochs) && !saved.messageId) {
-            const chart = await chartPng(chartPanels(history));
+            const chart = await chartPng(trainingCharts(history));
             const files = [{ name: "charts.png", data: chart }];
             if (e.samplePath) files.unshift({ name: `epoch-${m.epoch}.png`, data: readFileSync(e.samplePath) });
             const posted = await discord("post epoch", () =>
@@ -189,16 +189,6 @@ export async function runTrainJob(deps: TrainWorkerDeps, job: JobWithMetadata<Tr
 
 function stopButton(runId: string) {
   return { type: 1 as const, components: [{ type: 2 as const, style: 4 as const, label: "Stop", custom_id: `train:stop:${runId}` }] };
-}
-
-function chartPanels(h: EpochMetrics[]) {
-  const layers = Object.keys(h.at(-1)?.g_weight_norms ?? {}).filter((k) => k.endsWith("kernel"));
-  const palette = ["#57f287", "#fee75c", "#eb459e", "#5865f2"];
-  return [
-    { title: "Losses", series: [{ name: "D_loss", values: h.map((m) => m.d_loss), color: "#5865f2" }, { name: "G_loss", values: h.map((m) => m.g_loss), color: "#eb459e" }, { name: "D_acc", values: h.map((m) => m.d_acc), color: "#b5bac1" }] },
-    { title: "Generator weight norms (per layer)", log: true, series: layers.map((k, i) => ({ name: k.replace(".kernel", ""), values: h.map((m) => m.g_weight_norms[k]!), color: palette[i % 4]! })) },
-    { title: "Generator gradient norms (per layer)", log: true, series: layers.map((k, i) => ({ name: k.replace(".kernel", ""), values: h.map((m) => m.g_grad_norms[k]!), color: palette[i % 4]! })) },
-  ];
 }
 
 function fromMetrics(m: EpochMetrics) {
