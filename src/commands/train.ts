@@ -50,8 +50,12 @@ export const command: Command = {
 
 async function start(interaction: ChatInputCommandInteraction, ctx: CommandContext): Promise<void> {
   await requireTeacher(interaction, ctx, "start training runs");
-  const active = await ctx.prisma.trainingRun.findFirst({ where: { guildId: interaction.guildId, status: { in: [...ACTIVE_STATUSES] } } });
-  if (active) throw new UserFacingError(`${active.modelName} is still ${active.status}: one run per server at a time — stop it with /train stop run:${active.modelName}, or wait.`);
+  const active = await ctx.prisma.trainingRun.findMany({ where: { guildId: interaction.guildId, status: { in: [...ACTIVE_STATUSES] } }, orderBy: { createdAt: "asc" } });
+  const limit = ctx.config.GENLAB_MAX_RUNS_PER_GUILD;
+  if (active.length >= limit) {
+    const first = active[0]!;
+    throw new UserFacingError(`${first.modelName} is still ${first.status}, and this server may run ${limit === 1 ? "one training run" : `${limit} training runs`} at a time: stop it with /train stop run:${first.modelName}, or wait.`);
+  }
   const o = interaction.options;
   const config: TrainingConfig = {
     dataset: o.getString("dataset", true),

@@ -28,6 +28,7 @@ export const configSchema = z.object({
   BIGGAN_MODEL_DIR: z.string().min(1).optional(),
   SD_MODEL_DIR: z.string().min(1).optional(),
   GENLAB_GAN_MODELS_DIR: z.string().min(1).optional(),
+  GENLAB_MAX_RUNS_PER_GUILD: z.coerce.number().int().min(1).max(16).default(1),
 });
 
 export type Config = z.infer<typeof configSchema>;
@@ -54,4 +55,5 @@ export const configHelp: Record<keyof Config, string> = {
   BIGGAN_MODEL_DIR: "Directory with an exported BigGAN ONNX model and its manifest.",
   SD_MODEL_DIR: "Directory with a Stable Diffusion ONNX model (diffusers layout).",
   GENLAB_GAN_MODELS_DIR: "Extra folder of GAN models (each a `genlab train` model folder) for /gan sample.",
+  GENLAB_MAX_RUNS_PER_GUILD: "Training runs one server may have queued or running at once.",
 };

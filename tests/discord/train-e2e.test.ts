@@ -43,7 +43,8 @@ describe("/train in a class channel", () => {
   });
 
   it("a teacher's run posts a status message, one embed per epoch with grid and charts, and a model /gan sample uses", async () => {
-    const cb = await start(TEACHER, { dataset: "fashion-mnist", arch: "mlp", epochs: 3, limit: 640 }).callback();
+    // The issue's own example: all 60,000 Fashion-MNIST images, 3 epochs.
+    const cb = await start(TEACHER, { dataset: "fashion-mnist", arch: "mlp", epochs: 3 }).callback();
     expect(cb.type).toBe(4);
     const name = runNameOf(cb.data.content);
     const run = await finished(name);
@@ -85,6 +86,9 @@ describe("/train in a class channel", () => {
     // …a teacher can.
     const ok = await fake.interact({ type: 3, customId: `train:stop:${run.id}`, componentType: 2, messageId: run.progressMessageId!, ...TEACHER }).callback();
     expect(ok.data.content).toMatch(/^⏹️ Stopping/);
+    // One run per server: a second start is refused while this one is active.
+    const busy = await start(TEACHER, { dataset: "mnist", arch: "mlp" }).callback();
+    expect(busy.data.content).toMatch(new RegExp(`^⚠️ ${name} is still (running|stopping), and this server may run one training run at a time`));
     const stopped = await finished(name, ["stopped"]);
     expect(stopped.epochsDone).toBeLessThan(4);
     expect(fake.channelMessages(fake.channelId).some(byTitle(new RegExp(`^${name} stopped after epoch ${stopped.epochsDone}$`)))).toBe(true);
