@@ -1,32 +1,22 @@
-import { spawn, type ChildProcess } from "node:child_process";
-import { fileURLToPath } from "node:url";
+import type { ChildProcess } from "node:child_process";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { startApp, type App } from "../../src/app.ts";
 import { createLogger } from "../../src/log.ts";
-import { exited, hasExited } from "../support/cli.ts";
+import { exited, hasExited, spawnWorkerChild } from "../support/cli.ts";
 import { tempDir, testConfig } from "../support/config.ts";
 import { createTestDatabase } from "../support/db.ts";
 import { FakeDiscord, type FakeMessage } from "../support/fake-discord.ts";
 import { waitUntil } from "../support/wait.ts";
 
-const workerScript = fileURLToPath(new URL("../support/worker-child.ts", import.meta.url));
 let fake: FakeDiscord;
 let bot: App;
 let env: Record<string, string>;
 const children: ChildProcess[] = [];
 
-function spawnWorker(): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ["--import", "tsx", workerScript], { env: { PATH: process.env.PATH, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+async function spawnWorker(): Promise<ChildProcess> {
+  const child = await spawnWorkerChild(env);
   children.push(child);
-  return new Promise((resolve, reject) => {
-    let out = "";
-    child.stdout!.on("data", (d) => {
-      out += d;
-      if (out.includes("worker ready")) resolve(child);
-    });
-    child.stderr!.on("data", (d) => (out += d));
-    child.on("exit", (code) => reject(new Error(`worker exited (${code}) before it was ready:\n${out}`)));
-  });
+  return child;
 }
 
 beforeAll(async () => {

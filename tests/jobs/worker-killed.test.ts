@@ -1,7 +1,6 @@
-import { spawn, type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { startApp, type App } from "../../src/app.ts";
 import type { PrismaClient } from "../../src/db/client.ts";
@@ -9,7 +8,7 @@ import { DiscordPublisher } from "../../src/discord/publisher.ts";
 import { EngineRegistry } from "../../src/engines/index.ts";
 import { runGenerateJob } from "../../src/jobs/workers/generate.ts";
 import { createLogger } from "../../src/log.ts";
-import { exited, hasExited } from "../support/cli.ts";
+import { exited, hasExited, spawnWorkerChild } from "../support/cli.ts";
 import { tempDir, testConfig } from "../support/config.ts";
 import { createTestDatabase } from "../support/db.ts";
 import { FakeDiscord } from "../support/fake-discord.ts";
@@ -17,25 +16,16 @@ import { patternCommand } from "../support/pattern-command.ts";
 import { patternEngine } from "../support/pattern-engine.ts";
 import { waitUntil } from "../support/wait.ts";
 
-const workerScript = fileURLToPath(new URL("../support/worker-child.ts", import.meta.url));
 let fake: FakeDiscord;
 let bot: App;
 let env: Record<string, string>;
 const children: ChildProcess[] = [];
 
 /** A separate `genlab worker` process (with the test engine) on the same database. */
-function spawnWorker(extra: Record<string, string>): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ["--import", "tsx", workerScript], { env: { PATH: process.env.PATH, ...env, ...extra }, stdio: ["ignore", "pipe", "pipe"] });
+async function spawnWorker(extra: Record<string, string>): Promise<ChildProcess> {
+  const child = await spawnWorkerChild({ ...env, ...extra });
   children.push(child);
-  return new Promise((resolve, reject) => {
-    let out = "";
-    child.stdout!.on("data", (d) => {
-      out += d;
-      if (out.includes("worker ready")) resolve(child);
-    });
-    child.stderr!.on("data", (d) => (out += d));
-    child.on("exit", (code) => reject(new Error(`worker exited (${code}) before it was ready:\n${out}`)));
-  });
+  return child;
 }
 
 beforeAll(async () => {

@@ -56,3 +56,19 @@ export function exited(child: ChildProcess): Promise<number | null> {
 export function hasExited(child: ChildProcess): boolean {
   return child.exitCode !== null || child.signalCode !== null;
 }
+
+const workerChildScript = fileURLToPath(new URL("./worker-child.ts", import.meta.url));
+
+/** A separate `genlab worker` process with the test engine (tests/support/worker-child.ts), resolved once it is ready. */
+export function spawnWorkerChild(env: Record<string, string>): Promise<ChildProcess> {
+  const child = spawn(process.execPath, ["--import", "tsx", workerChildScript], { env: { PATH: process.env.PATH, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+  return new Promise((resolve, reject) => {
+    let out = "";
+    child.stdout!.on("data", (d) => {
+      out += d;
+      if (out.includes("worker ready")) resolve(child);
+    });
+    child.stderr!.on("data", (d) => (out += d));
+    child.on("exit", (code) => reject(new Error(`worker exited (${code}) before it was ready:\n${out}`)));
+  });
+}
