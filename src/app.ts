@@ -1,5 +1,5 @@
 import type { Command } from "./commands/support/types.ts";
-import { loadCommands } from "./commands/support/registry.ts";
+import { loadCommandModules } from "./commands/support/registry.ts";
 import type { Config } from "./config/schema.ts";
 import { openDatabase, type Database } from "./db/database.ts";
 import { startBot, type Bot } from "./discord/client.ts";
@@ -54,8 +54,7 @@ export async function startApp(opts: AppOptions): Promise<App> {
     }
     let bot: Bot | undefined;
     if (opts.bot && config.DISCORD_TOKEN) {
-      const commands = await loadCommands(opts.commands);
-      const route = createRouter(commands, { config, prisma: db.prisma, queue, engines, log });
+      const route = createRouter(await loadCommandModules(opts.commands), { config, prisma: db.prisma, queue, engines, log });
       bot = await startBot({ token: config.DISCORD_TOKEN, apiUrl: config.DISCORD_API_URL, log, onInteraction: route });
       stops.push(() => bot!.stop());
     } else if (opts.bot) {

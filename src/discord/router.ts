@@ -2,14 +2,15 @@ import { randomBytes } from "node:crypto";
 import { MessageFlags, type Interaction, type RepliableInteraction } from "discord.js";
 import { UserFacingError } from "../config/errors.ts";
 import { redact } from "../config/redact.ts";
-import type { Command, CommandContext } from "../commands/support/types.ts";
+import type { Commands } from "../commands/support/registry.ts";
+import type { CommandContext } from "../commands/support/types.ts";
 
 /**
  * Dispatches interactions to command modules. Each interaction runs inside its own error
  * boundary: the user gets one short ephemeral sentence (with an error id to quote), the log
  * gets the whole error, and no other interaction is affected.
  */
-export function createRouter(commands: Map<string, Command>, ctx: CommandContext) {
+export function createRouter({ commands, buttons }: Commands, ctx: CommandContext) {
   return async function route(interaction: Interaction): Promise<void> {
     const started = performance.now();
     let name = "?";
@@ -27,9 +28,11 @@ export function createRouter(commands: Map<string, Command>, ctx: CommandContext
         await commands.get(name)?.autocomplete?.(interaction, ctx);
       } else if (interaction.isButton()) {
         name = interaction.customId.split(":")[0] ?? "";
+        const shared = buttons.get(name);
         const command = commands.get(name);
-        if (!command?.button) return void (await replyError(interaction, "This button is no longer active."));
-        await command.button(interaction, ctx);
+        if (shared) await shared.handle(interaction, ctx);
+        else if (command?.button) await command.button(interaction, ctx);
+        else await replyError(interaction, "This button is no longer active.");
       }
       ctx.log.debug({ command: name, ms: Math.round(performance.now() - started) }, "interaction handled");
     } catch (error) {

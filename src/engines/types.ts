@@ -38,6 +38,8 @@ export interface Engine<P extends Record<string, unknown> = Record<string, unkno
   /** Checks and normalises a request; throws EngineInputError with a sentence for the user. */
   validate(params: Record<string, unknown>): P;
   generate(params: P, ctx: GenerateContext): Promise<GenerationResult>;
+  /** The slash-command options that draw exactly these images again, e.g. "model:x n:4 seed:5". */
+  reproduce?(params: Record<string, unknown>): string;
 }
 
 /** An engine of any parameter type, as the registry holds them. */

@@ -1,4 +1,4 @@
-import type { APIEmbed } from "discord.js";
+import { ButtonStyle, ComponentType, type APIActionRowComponent, type APIComponentInMessageActionRow, type APIEmbed } from "discord.js";
 import { addPngText, gridPng, toPng } from "../images/index.ts";
 import type { GenerationResult } from "../engines/types.ts";
 import type { OutgoingFile } from "../discord/publisher.ts";
@@ -42,7 +42,7 @@ export async function renderImages(result: GenerationResult, p: Provenance): Pro
 }
 
 /** The result message: the grid (or single image) in an embed, the originals attached. */
-export function resultMessage(result: GenerationResult, p: Provenance, rendered: { images: RenderedImage[]; grid?: Buffer }): { embeds: APIEmbed[]; files: OutgoingFile[] } {
+export function resultMessage(result: GenerationResult, p: Provenance, rendered: { images: RenderedImage[]; grid?: Buffer }): { embeds: APIEmbed[]; files: OutgoingFile[]; components: APIActionRowComponent<APIComponentInMessageActionRow>[] } {
   const short = p.generationId.slice(0, 8);
   const files: OutgoingFile[] = rendered.images.slice(0, rendered.grid ? 9 : 10).map((im) => ({ name: `genlab-${short}-${im.index}.png`, data: im.png }));
   if (rendered.grid) files.unshift({ name: `genlab-${short}-grid.png`, data: rendered.grid });
@@ -52,6 +52,7 @@ export function resultMessage(result: GenerationResult, p: Provenance, rendered:
     .join(" ");
   return {
     files,
+    components: [resultButtons(p.generationId)],
     embeds: [
       {
         title: `/${p.command}`,
@@ -65,6 +66,15 @@ export function resultMessage(result: GenerationResult, p: Provenance, rendered:
         footer: { text: `generation ${p.generationId}` },
       },
     ],
+  };
+}
+
+/** 🎲 reroll, ℹ️ info, 🗑 delete: the ids carry the generation, so they work after a restart. */
+export function resultButtons(generationId: string): APIActionRowComponent<APIComponentInMessageActionRow> {
+  const button = (action: string, emoji: string, label: string, style: ButtonStyle.Primary | ButtonStyle.Secondary | ButtonStyle.Danger) => ({ type: ComponentType.Button as const, style, custom_id: `gen:${action}:${generationId}`, emoji: { name: emoji }, label });
+  return {
+    type: ComponentType.ActionRow,
+    components: [button("reroll", "🎲", "Reroll", ButtonStyle.Primary), button("info", "ℹ️", "Info", ButtonStyle.Secondary), button("delete", "🗑", "Delete", ButtonStyle.Danger)],
   };
 }
 

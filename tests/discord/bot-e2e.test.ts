@@ -109,6 +109,39 @@ describe("GenLab bot against a fake Discord (real discord.js client)", () => {
     expect(gen.modelSha256).toMatch(/^[0-9a-f]{64}$/);
     expect(gen.params).toMatchObject({ model: "fashion-mnist-mlp-cond", n: 4, seed: 5, label: 7, class: "Sneaker" });
     expect(readPngText(msg.files[1]!.data)["genlab:model-sha256"]).toBe(gen.modelSha256);
+    expect(gen.command).toBe("gan sample");
+    const info = await fake.interact({ type: 3, customId: `gen:info:${gen.id}`, componentType: 2, messageId: msg.id }).callback();
+    expect(info.data.content).toBe("Draw these again: `/gan sample model:fashion-mnist-mlp-cond n:4 label:7 seed:5`");
+  });
+
+  it("every result has 🎲 reroll, ℹ️ info and 🗑 delete buttons that work from the database", async () => {
+    const h = fake.interact({ name: "pattern", options: [{ name: "n", type: 4, value: 2 }, { name: "seed", type: 4, value: 11 }], userId: STUDENT });
+    await h.callback();
+    const msg = await waitUntil(async () => withImages(h.original()), "the result");
+    const gen = await waitUntil(() => app.db.prisma.generation.findFirst({ where: { interactionId: h.id, status: "succeeded" } }), "the provenance row");
+    const ids = msg.components[0].components.map((c: { custom_id: string }) => c.custom_id);
+    expect(ids).toEqual([`gen:reroll:${gen.id}`, `gen:info:${gen.id}`, `gen:delete:${gen.id}`]);
+    const press = (action: string, userId: string, permissions = "0") => fake.interact({ type: 3, customId: `gen:${action}:${gen.id}`, componentType: 2, messageId: msg.id, userId, permissions });
+
+    const info = await press("info", "500000000000000009").callback();
+    expect(info.data.flags & EPHEMERAL).toBe(EPHEMERAL);
+    expect(info.data.embeds[0].title).toBe(`Provenance of generation ${gen.id}`);
+
+    const reroll = press("reroll", "500000000000000009");
+    expect((await reroll.callback()).type).toBe(5);
+    const again = await waitUntil(() => app.db.prisma.generation.findFirst({ where: { interactionId: reroll.id, status: "succeeded" } }), "the reroll");
+    expect(again.params).toMatchObject({ n: 2 });
+    expect(again.seed).not.toBe(11n);
+    expect(again.requesterId).toBe("500000000000000009");
+    await waitUntil(async () => withImages(reroll.original()), "the rerolled images");
+
+    const refused = await press("delete", "500000000000000009").callback();
+    expect(refused.data.content).toBe("⚠️ Only the student who asked for these images, or a moderator, can delete them.");
+    expect(fake.messages.get(msg.id)!.deleted).toBe(false);
+    const deleted = await press("delete", STUDENT).callback();
+    expect(deleted.data.content).toBe(`🗑 Deleted. Its record stays: \`/provenance target:${gen.id}\``);
+    expect(fake.messages.get(msg.id)!.deleted).toBe(true);
+    expect((await app.db.prisma.generation.findUniqueOrThrow({ where: { id: gen.id } })).deletedAt).not.toBeNull();
   });
 
   it("/provenance explains, in one ephemeral sentence, what it could not find", async () => {

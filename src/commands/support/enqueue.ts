@@ -16,7 +16,7 @@ export async function enqueueGeneration(
   const params = engine.validate(request.params); // throws a user-facing sentence before anything is queued
   await interaction.deferReply();
   const { id } = await queueGeneration(ctx.prisma, ctx.queue, {
-    command: interaction.commandName,
+    command: [interaction.commandName, interaction.options.getSubcommand(false)].filter(Boolean).join(" "),
     engine: engine.name,
     params,
     requester: { id: interaction.user.id, username: interaction.user.username },

@@ -32,3 +32,12 @@ export interface Command {
   /** Buttons whose custom id starts with `<command name>:`. */
   button?(interaction: ButtonInteraction, ctx: CommandContext): Promise<void>;
 }
+
+/**
+ * Buttons not owned by one slash command (those on every generated image): a module in
+ * src/commands exports `buttons` with the custom-id prefix it handles (`<prefix>:…`).
+ */
+export interface ButtonHandler {
+  prefix: string;
+  handle(interaction: ButtonInteraction, ctx: CommandContext): Promise<void>;
+}

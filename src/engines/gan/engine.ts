@@ -56,6 +56,10 @@ export class GanEngine implements Engine<GanParams> {
     };
   }
 
+  reproduce(p: Record<string, unknown>): string {
+    return [`model:${p.model}`, `n:${p.n}`, p.label === null || p.label === undefined ? "" : `label:${p.label}`, `seed:${p.seed}`].filter(Boolean).join(" ");
+  }
+
   private sampler(model: string): Promise<GanSampler> {
     let s = this.samplers.get(model);
     if (!s) {
