@@ -39,7 +39,12 @@ export class JobQueue {
       monitorIntervalSeconds: config.GENLAB_JOB_MONITOR_SECONDS,
       superviseIntervalSeconds: config.GENLAB_JOB_MONITOR_SECONDS,
     });
-    boss.on("error", (err: Error) => log.error({ err }, "job queue error"));
+    boss.on("error", (err: Error & { code?: string }) => {
+      // 57P01: PostgreSQL is shutting down — on Ctrl-C in a terminal the embedded server gets
+      // the signal too, a moment before GenLab has closed the queue. Expected, not an error.
+      if (err.code === "57P01") log.debug({ err }, "database shutting down under the job queue");
+      else log.error({ err }, "job queue error");
+    });
     await boss.start();
     await boss.createQueue(GENERATE, { notify: true });
     await boss.createQueue(TRAIN, { notify: true });
