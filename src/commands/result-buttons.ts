@@ -1,6 +1,6 @@
 import { MessageFlags, PermissionFlagsBits, type ButtonInteraction } from "discord.js";
 import { UserFacingError } from "../config/errors.ts";
-import { queueGeneration } from "../jobs/generations.ts";
+import { enqueueGeneration } from "./support/enqueue.ts";
 import { provenanceEmbed } from "./provenance.ts";
 import type { ButtonHandler, CommandContext } from "./support/types.ts";
 
@@ -31,17 +31,10 @@ export const buttons: ButtonHandler = {
 
 /** Same engine and parameters, a new seed; the new images arrive as a reply of their own. */
 async function reroll(interaction: ButtonInteraction, ctx: CommandContext, gen: { engine: string; command: string; params: unknown }): Promise<void> {
-  const engine = ctx.engines.get(gen.engine);
-  const params = engine.validate({ ...(gen.params as Record<string, unknown>), seed: undefined });
-  await interaction.deferReply();
-  const { id } = await queueGeneration(ctx.prisma, ctx.queue, {
+  await enqueueGeneration(interaction, ctx, {
+    engine: gen.engine,
     command: gen.command,
-    engine: engine.name,
-    params,
-    requester: { id: interaction.user.id, username: interaction.user.username },
-    guild: interaction.guildId ? { id: interaction.guildId, name: interaction.guild?.name } : null,
-    channelId: interaction.channelId,
-    interaction: { id: interaction.id, token: interaction.token, applicationId: interaction.applicationId, createdAt: interaction.createdAt },
+    params: { ...(gen.params as Record<string, unknown>), seed: undefined },
+    notice: (id) => `🎲 Rerolling with a new seed — generation \`${id}\`.`,
   });
-  await interaction.editReply({ content: `🎲 Rerolling with a new seed — generation \`${id}\`.` });
 }
