@@ -193,9 +193,11 @@ function saveCheckpoint(dir: string, name: string, spec: GanSpec, trainer: Train
 }
 
 function readOptimizer(dir: string, files: Record<string, string>, trainer: Trainer, step: number): OptimizerState {
-  const w = trainer.getWeights();
-  const gSizes = w.g.map((a) => a.length);
-  const dSizes = w.d.map((a) => a.length);
+  // Sizes from the trainer's own (fresh) Adam state: only trainable weights have moments
+  // (a DCGAN's batch-norm statistics do not).
+  const fresh = trainer.getOptimizerState();
+  const gSizes = fresh.g.m.map((a) => a.length);
+  const dSizes = fresh.d.m.map((a) => a.length);
   const parts = splitParams(readBlob(dir, "optimizer.bin", files), [...gSizes, ...gSizes, ...dSizes, ...dSizes]);
   const g = gSizes.length;
   const d = dSizes.length;

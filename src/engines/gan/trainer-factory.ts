@@ -20,17 +20,13 @@ export function mlpTrainerSpec(spec: GanSpec, lr: number = ADAM.lr): MlpTrainerS
  */
 export async function createTrainer(spec: GanSpec, opts: { seed: number; init?: Partial<Weights>; purpose?: "train" | "sample"; allowSlow?: boolean; lr?: number }): Promise<Trainer> {
   if (spec.arch === "dcgan") {
-    const { tf, backend } = await tfRuntime();
-    // tfjs-backend-wasm 4.22 has no Conv2DBackpropFilter (its 3-D twin is wrong for strides
-    // over 1), and the plain-JS backend needs tens of seconds per step: sampling works anywhere,
-    // training wants libtensorflow, or an explicit "yes, slowly".
-    if (opts.purpose !== "sample" && (backend === "wasm" || backend === "cpu")) {
-      if (!opts.allowSlow) {
-        throw new EngineInputError(
-          `DCGAN training needs TensorFlow's native backend (@tensorflow/tfjs-node or tfjs-node-gpu), and this machine runs TensorFlow.js on ${backend}, which trains convolutions at tens of seconds per step: train --arch mlp here, install tfjs-node where the internet is reachable, or pass --allow-slow to train on the JavaScript backend anyway.`,
-        );
-      }
-      await tf.setBackend("cpu");
+    const { tf } = await tfRuntime();
+    // The plain-JS backend needs tens of seconds per DCGAN step: only on request. (wasm works,
+    // with GenLab's Conv2DBackpropFilter kernel; libtensorflow is the fast way.)
+    if (opts.purpose !== "sample" && tf.getBackend() === "cpu" && !opts.allowSlow) {
+      throw new EngineInputError(
+        "DCGAN training on TensorFlow.js's plain JavaScript backend takes tens of seconds per step: install @tensorflow/tfjs-node (or use the wasm backend), train --arch mlp, or pass --allow-slow to train anyway.",
+      );
     }
     const trainer = new TfjsDcganTrainer(tf, spec, { ...ADAM, lr: opts.lr ?? ADAM.lr }, opts.seed);
     if (opts.init?.g || opts.init?.d) {

@@ -1,4 +1,5 @@
 import * as tf from "@tensorflow/tfjs";
+import { registerWasmConv2dBackpropFilter } from "./tfjs-wasm-kernels.ts";
 
 export type TfBackendName = "tensorflow-gpu" | "tensorflow" | "wasm" | "cpu";
 
@@ -56,6 +57,7 @@ async function activate(name: TfBackendName): Promise<void> {
         process.removeListener("uncaughtException", l);
         process.removeListener("unhandledRejection", l);
       }
+      registerWasmConv2dBackpropFilter(); // the one kernel convolutional training lacks there
       return;
     }
     case "cpu":
