@@ -35,14 +35,14 @@ describe("Conv2DBackpropFilter on wasm", () => {
   ] as const)("conv2d %i px, filter %i, %i→%i channels, stride %i, %s", (size, fsize, ci, co, stride, pad) => {
     const x = tf.randomNormal([3, size, size, ci], 0, 1, "float32", 1);
     const f = tf.randomNormal([fsize, fsize, ci, co], 0, 1, "float32", 2);
-    const [wasm, cpu] = onBoth(() => tf.grad((ff: tf.Tensor4D) => tf.conv2d(x as tf.Tensor4D, ff, stride, pad).square().sum())(f as tf.Tensor4D));
+    const [wasm, cpu] = onBoth(() => tf.grad((ff) => tf.conv2d(x as tf.Tensor4D, ff as tf.Tensor4D, stride, pad).square().sum())(f as tf.Tensor4D));
     expect(maxRelDiff(wasm, cpu)).toBeLessThan(2e-3);
   });
 
   it("gives conv2dTranspose (DCGAN's generator) the right filter gradient", () => {
     const x = tf.randomNormal([2, 7, 7, 8], 0, 1, "float32", 3);
     const f = tf.randomNormal([5, 5, 4, 8], 0, 1, "float32", 4);
-    const [wasm, cpu] = onBoth(() => tf.grad((ff: tf.Tensor4D) => tf.conv2dTranspose(x as tf.Tensor4D, ff, [2, 14, 14, 4], 2, "same").square().sum())(f as tf.Tensor4D));
+    const [wasm, cpu] = onBoth(() => tf.grad((ff) => tf.conv2dTranspose(x as tf.Tensor4D, ff as tf.Tensor4D, [2, 14, 14, 4], 2, "same").square().sum())(f as tf.Tensor4D));
     expect(maxRelDiff(wasm, cpu)).toBeLessThan(2e-3);
   });
 
@@ -51,7 +51,7 @@ describe("Conv2DBackpropFilter on wasm", () => {
     const f = tf.randomNormal([5, 5, 3, 4], 0, 1, "float32", 6);
     const x0 = x.dataSync().slice();
     // "valid" on 10 px takes the cropping path too.
-    const grad = () => tf.tidy(() => tf.grad((ff: tf.Tensor4D) => tf.conv2d(x as tf.Tensor4D, ff, 2, "valid").square().sum())(f as tf.Tensor4D).dataSync());
+    const grad = () => tf.tidy(() => tf.grad((ff) => tf.conv2d(x as tf.Tensor4D, ff as tf.Tensor4D, 2, "valid").square().sum())(f as tf.Tensor4D).dataSync());
     const first = grad();
     const tensors = tf.memory().numTensors;
     const bytes = tf.memory().numBytes;
