@@ -1,4 +1,4 @@
-import { MessageFlags, PermissionFlagsBits, type ButtonInteraction } from "discord.js";
+import { MessageFlags, PermissionFlagsBits, Routes, type ButtonInteraction, type REST } from "discord.js";
 import { UserFacingError } from "../config/errors.ts";
 import { enqueueGeneration } from "./support/enqueue.ts";
 import { provenanceEmbed } from "./provenance.ts";
@@ -16,6 +16,9 @@ export const buttons: ButtonHandler = {
       await interaction.reply({ content: reproduce ? `Draw these again: \`/${gen.command} ${reproduce}\`` : undefined, embeds: [provenanceEmbed(gen)], flags: MessageFlags.Ephemeral });
     } else if (action === "reroll") {
       await reroll(interaction, ctx, gen);
+    } else if (action === "cancel") {
+      await cancelGeneration(ctx, gen, interaction.user.id, interaction.client.rest);
+      await interaction.deferUpdate(); // the notice itself was just replaced by "Cancelled"
     } else if (action === "delete") {
       const own = interaction.user.id === gen.requesterId;
       if (!own && !interaction.memberPermissions?.has(PermissionFlagsBits.ManageMessages)) {
@@ -28,6 +31,27 @@ export const buttons: ButtonHandler = {
     }
   },
 };
+
+/** Withdraws a request that no worker has started; says what happened in one sentence. */
+export async function cancelGeneration(
+  ctx: CommandContext,
+  gen: { id: string; requesterId: string; status: string; jobId: string | null; applicationId: string | null; interactionToken: string | null },
+  userId: string,
+  rest: REST,
+): Promise<string> {
+  if (gen.requesterId !== userId) throw new UserFacingError("Only the person who asked for these images can cancel them.");
+  const moved = await ctx.prisma.generation.updateMany({ where: { id: gen.id, status: "queued" }, data: { status: "cancelled", finishedAt: new Date(), interactionToken: null } });
+  if (moved.count === 0) throw new UserFacingError(gen.status === "running" ? "These images are already being drawn: they will arrive in a moment." : `This request has already ${gen.status === "cancelled" ? "been cancelled" : "ended"}.`);
+  if (gen.jobId) await ctx.queue.cancelGeneration(gen.jobId);
+  if (gen.applicationId && gen.interactionToken) {
+    // The "queued" notice becomes "cancelled" (its Cancel button goes with it).
+    await rest
+      .patch(Routes.webhookMessage(gen.applicationId, gen.interactionToken, "@original"), { body: { content: `🚫 Cancelled generation \`${gen.id}\`.`, components: [] }, auth: false })
+      .catch((e: unknown) => ctx.log.warn({ err: e, generationId: gen.id }, "could not update the queued notice"));
+  }
+  ctx.log.info({ generationId: gen.id, by: userId }, "generation cancelled");
+  return `Cancelled generation \`${gen.id}\`.`;
+}
 
 /** Same engine and parameters, a new seed; the new images arrive as a reply of their own. */
 async function reroll(interaction: ButtonInteraction, ctx: CommandContext, gen: { engine: string; command: string; params: unknown }): Promise<void> {

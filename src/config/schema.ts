@@ -29,6 +29,7 @@ export const configSchema = z.object({
   SD_MODEL_DIR: z.string().min(1).optional(),
   GENLAB_GAN_MODELS_DIR: z.string().min(1).optional(),
   GENLAB_MAX_RUNS_PER_GUILD: z.coerce.number().int().min(1).max(16).default(1),
+  GENLAB_MAX_JOBS_PER_USER: z.coerce.number().int().min(1).max(100).default(2),
 });
 
 export type Config = z.infer<typeof configSchema>;
@@ -56,4 +57,5 @@ export const configHelp: Record<keyof Config, string> = {
   SD_MODEL_DIR: "Directory with a Stable Diffusion ONNX model (diffusers layout).",
   GENLAB_GAN_MODELS_DIR: "Extra folder of GAN models (each a `genlab train` model folder) for /gan sample.",
   GENLAB_MAX_RUNS_PER_GUILD: "Training runs one server may have queued or running at once.",
+  GENLAB_MAX_JOBS_PER_USER: "Image requests one person may have queued or running at once.",
 };

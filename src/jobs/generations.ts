@@ -18,7 +18,13 @@ export interface GenerationRequest {
  * Records a generation as queued and puts it on the queue. The row is written first, so a
  * job can never exist without its provenance row; a send that fails marks the row failed.
  */
-export async function queueGeneration(prisma: PrismaClient, queue: JobQueue, req: GenerationRequest): Promise<{ id: string; jobId: string }> {
+export async function queueGeneration(
+  prisma: PrismaClient,
+  queue: JobQueue,
+  req: GenerationRequest,
+  /** Runs after the row exists and before a worker can see the job (e.g. to show the queue position). */
+  beforeEnqueue?: (gen: { id: string; engine: string; queuedAt: Date }) => Promise<void>,
+): Promise<{ id: string; jobId: string }> {
   const { requester, guild } = req;
   await prisma.user.upsert({ where: { id: requester.id }, create: { id: requester.id, username: requester.username }, update: { username: requester.username } });
   if (guild) await prisma.guild.upsert({ where: { id: guild.id }, create: { id: guild.id, name: guild.name }, update: { name: guild.name } });
@@ -37,6 +43,7 @@ export async function queueGeneration(prisma: PrismaClient, queue: JobQueue, req
     },
   });
   try {
+    await beforeEnqueue?.(gen);
     const jobId = await queue.enqueueGeneration(gen.id);
     await prisma.generation.update({ where: { id: gen.id }, data: { jobId } });
     return { id: gen.id, jobId };

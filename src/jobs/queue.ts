@@ -99,6 +99,11 @@ export class JobQueue {
     this.log.info({ queue, concurrency }, "worker listening");
   }
 
+  /** Withdraws a generation job that has not started (a started one runs to its end). */
+  async cancelGeneration(jobId: string): Promise<void> {
+    await this.boss.cancel(GENERATE, jobId);
+  }
+
   /** Stops taking jobs and waits (up to `timeoutMs`) for running ones to finish. */
   async close(timeoutMs = 10_000): Promise<void> {
     await this.boss.stop({ graceful: true, timeout: timeoutMs });

@@ -144,6 +144,40 @@ describe("GenLab bot against a fake Discord (real discord.js client)", () => {
     expect((await app.db.prisma.generation.findUniqueOrThrow({ where: { id: gen.id } })).deletedAt).not.toBeNull();
   });
 
+  it("the queue: position and ETA in the notice, a per-person limit, /queue, and Cancel", async () => {
+    const user = "500000000000000077";
+    const slow = () => fake.interact({ name: "pattern", options: [{ name: "engine", type: 3, value: "slow" }], userId: user });
+    const first = slow();
+    await first.callback();
+    const firstNotice = await waitUntil(async () => (first.original()?.content.startsWith("⏳ Queued") ? first.original() : undefined), "the first notice");
+    expect(firstNotice.content).toMatch(/^⏳ Queued on Pattern \(test engine\) — position \d+(, about \d+ s)? · generation `[0-9a-f-]{36}`\.$/);
+    expect(firstNotice.components[0].components[0].custom_id).toMatch(/^gen:cancel:/);
+    const second = slow();
+    await second.callback();
+    const notice = await waitUntil(async () => (second.original()?.content.startsWith("⏳ Queued") ? second.original() : undefined), "the second notice");
+    const secondId = /generation `([0-9a-f-]{36})`/.exec(notice.content)![1]!;
+
+    const third = await slow().callback();
+    expect(third.data.flags & EPHEMERAL).toBe(EPHEMERAL);
+    expect(third.data.content).toBe("⚠️ You already have 2 requests waiting or being drawn (the limit is 2): wait for them, or cancel one with /cancel.");
+
+    const q = await fake.interact({ name: "queue", userId: user }).callback();
+    expect(q.data.content.split("\n")).toHaveLength(2);
+    expect(q.data.content).toContain(secondId);
+
+    const other = await fake.interact({ type: 3, customId: `gen:cancel:${secondId}`, componentType: 2, messageId: notice.id, userId: STUDENT }).callback();
+    expect(other.data.content).toBe("⚠️ Only the person who asked for these images can cancel them.");
+    const cancel = await fake.interact({ type: 3, customId: `gen:cancel:${secondId}`, componentType: 2, messageId: notice.id, userId: user }).callback();
+    expect(cancel.type).toBe(6);
+    expect(second.original()!.content).toBe(`🚫 Cancelled generation \`${secondId}\`.`);
+    expect((await app.db.prisma.generation.findUniqueOrThrow({ where: { id: secondId } })).status).toBe("cancelled");
+
+    await waitUntil(() => app.db.prisma.generation.findFirst({ where: { interactionId: first.id, status: "succeeded" } }), "the first request", 20_000);
+    expect(second.original()!.attachments).toHaveLength(0); // the cancelled one is never drawn
+    const none = await fake.interact({ name: "cancel", userId: user }).callback();
+    expect(none.data.content).toBe("⚠️ You have no waiting request to cancel.");
+  });
+
   it("/provenance explains, in one ephemeral sentence, what it could not find", async () => {
     const missing = await fake.interact({ name: "provenance", options: [{ name: "target", type: 3, value: "123456789012345678" }] }).callback();
     expect(missing.data.flags & EPHEMERAL).toBe(EPHEMERAL);

@@ -1,5 +1,8 @@
 import type { ButtonInteraction, ChatInputCommandInteraction } from "discord.js";
+import { ButtonStyle, ComponentType } from "discord.js";
+import { UserFacingError } from "../../config/errors.ts";
 import { queueGeneration } from "../../jobs/generations.ts";
+import { activeRequests, queuePosition } from "../../jobs/queue-position.ts";
 import type { CommandContext } from "./types.ts";
 
 /**
@@ -14,6 +17,11 @@ export async function enqueueGeneration(
 ): Promise<string> {
   const engine = ctx.engines.get(request.engine);
   const params = engine.validate(request.params); // throws a user-facing sentence before anything is queued
+  const limit = ctx.config.GENLAB_MAX_JOBS_PER_USER;
+  const active = await activeRequests(ctx.prisma, interaction.user.id);
+  if (active >= limit) {
+    throw new UserFacingError(`You already have ${active} request${active > 1 ? "s" : ""} waiting or being drawn (the limit is ${limit}): wait for ${active > 1 ? "them" : "it"}, or cancel one with /cancel.`);
+  }
   await interaction.deferReply();
   const { id } = await queueGeneration(ctx.prisma, ctx.queue, {
     command: request.command ?? (interaction.isChatInputCommand() ? [interaction.commandName, interaction.options.getSubcommand(false)].filter(Boolean).join(" ") : "?"),
@@ -23,7 +31,18 @@ export async function enqueueGeneration(
     guild: interaction.guildId ? { id: interaction.guildId, name: interaction.guild?.name } : null,
     channelId: interaction.channelId,
     interaction: { id: interaction.id, token: interaction.token, applicationId: interaction.applicationId, createdAt: interaction.createdAt },
+  }, async (gen) => {
+    // Before the job exists, so no worker result can be overwritten by this notice.
+    const { position, etaSeconds } = await queuePosition(ctx.prisma, gen);
+    const where = `position ${position}${etaSeconds === undefined ? "" : `, about ${Math.max(1, Math.round(etaSeconds))} s`}`;
+    await interaction.editReply({
+      content: `${request.notice?.(gen.id) ?? `⏳ Queued on ${engine.title}`} — ${where} · generation \`${gen.id}\`.`,
+      components: [cancelButton(gen.id)],
+    });
   });
-  await interaction.editReply({ content: request.notice?.(id) ?? `⏳ Queued on ${engine.title} — generation \`${id}\`.` });
   return id;
+}
+
+function cancelButton(generationId: string) {
+  return { type: ComponentType.ActionRow as const, components: [{ type: ComponentType.Button as const, style: ButtonStyle.Secondary as const, custom_id: `gen:cancel:${generationId}`, label: "Cancel" }] };
 }
