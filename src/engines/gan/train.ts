@@ -111,6 +111,7 @@ export async function trainGan(o: TrainOptions): Promise<{ modelDir: string; epo
 
   let stopped = false;
   let epoch = startEpoch;
+  let lastBreath = performance.now();
   for (; epoch <= o.epochs; epoch++) {
     const t0 = performance.now();
     const order = rng.permutation(ds.count);
@@ -134,9 +135,12 @@ export async function trainGan(o: TrainOptions): Promise<{ modelDir: string; epo
       sums.real += r.dReal;
       sums.fake += r.dFake;
       trainer.gradNorms().forEach((n, i) => (gradSums[i]! += n));
-      if (s % 50 === 49) {
+      // By time, not steps (a DCGAN step on wasm takes seconds): the event loop must breathe
+      // often enough for signals and the job queue's heartbeats.
+      if (performance.now() - lastBreath > 200) {
         await o.onEvent?.({ type: "progress", epoch, step: s + 1, steps: stepsPerEpoch });
-        await new Promise((r) => setImmediate(r)); // let the event loop breathe (signals, heartbeats)
+        await new Promise((r) => setImmediate(r));
+        lastBreath = performance.now();
       }
     }
     if (stopped) break;
