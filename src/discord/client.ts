@@ -12,7 +12,8 @@ export interface Bot {
  * once the gateway session is ready. Only the Guilds intent: slash commands need no more.
  */
 export async function startBot(opts: { token: string; apiUrl: string; log: Logger; onInteraction: (i: import("discord.js").Interaction) => Promise<void> }): Promise<Bot> {
-  const client = new Client({ intents: [GatewayIntentBits.Guilds], rest: { api: opts.apiUrl } });
+  // No message of GenLab's pings anyone unless it says so (user text never becomes a mention).
+  const client = new Client({ intents: [GatewayIntentBits.Guilds], rest: { api: opts.apiUrl }, allowedMentions: { parse: [] } });
   client.on(Events.InteractionCreate, (i) => void opts.onInteraction(i));
   client.on(Events.Error, (err) => opts.log.error({ err }, "discord client error"));
   client.on(Events.ShardDisconnect, (ev, shard) => opts.log.warn({ code: ev.code, shard }, "gateway disconnected"));

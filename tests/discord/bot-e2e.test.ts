@@ -182,6 +182,7 @@ describe("GenLab bot against a fake Discord (real discord.js client)", () => {
     const missing = await fake.interact({ name: "provenance", options: [{ name: "target", type: 3, value: "123456789012345678" }] }).callback();
     expect(missing.data.flags & EPHEMERAL).toBe(EPHEMERAL);
     expect(missing.data.content).toMatch(/^⚠️ No GenLab generation matches `123456789012345678`: give the link or id of a message GenLab posted/);
+    expect(missing.data.allowed_mentions).toEqual({ parse: [] }); // user text never pings
     const garbage = await fake.interact({ name: "provenance", options: [{ name: "target", type: 3, value: "that cat picture" }] }).callback();
     expect(garbage.data.content).toMatch(/^⚠️ That is not a message link, message id or generation id/);
   });
