@@ -1,5 +1,6 @@
 import { randomInt } from "node:crypto";
 import { EngineInputError } from "../errors.ts";
+import { loadNative, nativeUnavailableReason } from "../runtime/native.ts";
 import type { Engine, GenerateContext, GenerationResult } from "../types.ts";
 import { GanCatalog } from "./catalog.ts";
 import { GanSampler } from "./sample.ts";
@@ -23,9 +24,11 @@ export class GanEngine implements Engine<GanParams> {
 
   status() {
     const names = this.catalog.names();
+    const native = loadNative();
+    const trainer = native ? `MLPs train on the native trainer (${native.blas.split(" ").slice(0, 2).join(" ")})` : `MLPs train on TensorFlow.js (native trainer ${nativeUnavailableReason()})`;
     return names.length
-      ? { ready: true, detail: `${names.length} trained generator${names.length > 1 ? "s" : ""}: ${names.join(", ")}.` }
-      : { ready: false, detail: "no trained generator found — run `genlab train` or restore assets/gan." };
+      ? { ready: true, detail: `${names.length} trained generator${names.length > 1 ? "s" : ""}: ${names.join(", ")}. ${trainer}.` }
+      : { ready: false, detail: `no trained generator found — run \`genlab train\` or restore assets/gan. ${trainer}.` };
   }
 
   defaultModel(): string | undefined {
