@@ -28,6 +28,20 @@ const USER = "genlab";
  * kept in `<dataDir>/postgres.secret` (mode 0600), so the data survives restarts.
  */
 export async function startEmbeddedPostgres(dataDir: string, log: Logger, port?: number): Promise<EmbeddedDatabase> {
+  // A free port can be taken by someone else before PostgreSQL binds it: pick again.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startOnce(dataDir, log, port);
+    } catch (e) {
+      if (port !== undefined || attempt >= 3 || !(e instanceof PortTaken)) throw e;
+      log.info({ attempt }, "embedded PostgreSQL's port was taken meanwhile; trying another");
+    }
+  }
+}
+
+class PortTaken extends UserFacingError {}
+
+async function startOnce(dataDir: string, log: Logger, port?: number): Promise<EmbeddedDatabase> {
   const root = resolve(dataDir);
   const pgDir = join(root, "postgres");
   mkdirSync(root, { recursive: true });
@@ -103,7 +117,7 @@ function explainStartFailure(pgDir: string, logs: string[], cause: unknown): Err
     );
   }
   if (/could not bind|Address already in use/i.test(text)) {
-    return new UserFacingError(`The embedded database could not listen on its port: unset GENLAB_EMBEDDED_PG_PORT to pick a free one.`, { cause });
+    return new PortTaken(`The embedded database could not listen on its port: unset GENLAB_EMBEDDED_PG_PORT to pick a free one.`, { cause });
   }
   if (/invalid|corrupt|could not open file|PANIC|incorrect checksum|wrong magic/i.test(text)) {
     return new UserFacingError(`The embedded database in ${pgDir} looks damaged (${lastLines(logs, 1)}): restore it from a backup or move the folder away to start fresh.`, { cause });

@@ -1,4 +1,5 @@
 import { writeFileSync, mkdirSync, truncateSync } from "node:fs";
+import { createServer, type AddressInfo } from "node:net";
 import { join } from "node:path";
 import pg from "pg";
 import { describe, expect, it } from "vitest";
@@ -44,6 +45,17 @@ describe("embedded PostgreSQL", () => {
       expect((err as Error).message).toMatch(/^The embedded database in .*postgres is already in use by another process \(pid \d+\): stop the other GenLab first/);
     } finally {
       await first.stop();
+    }
+  });
+
+  it("says so in one sentence when the configured port is taken", async () => {
+    const busy = createServer().listen(0, "127.0.0.1");
+    await new Promise((r) => busy.once("listening", r));
+    try {
+      const port = (busy.address() as AddressInfo).port;
+      await expect(startEmbeddedPostgres(tempDir("genlab-emb-"), log, port)).rejects.toThrow(/^The embedded database could not listen on its port: unset GENLAB_EMBEDDED_PG_PORT to pick a free one\.$/);
+    } finally {
+      busy.close();
     }
   });
 
