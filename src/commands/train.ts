@@ -1,7 +1,7 @@
 import { ChannelType, EmbedBuilder, MessageFlags, SlashCommandBuilder, type ChatInputCommandInteraction } from "discord.js";
 import { UserFacingError } from "../config/errors.ts";
 import { statusEmbed } from "../jobs/training-embeds.ts";
-import { ACTIVE_STATUSES, findRun, queueTrainingRun, type TrainingConfig } from "../jobs/training-runs.ts";
+import { ACTIVE_STATUSES, epochFromRow, findRun, queueTrainingRun, type TrainingConfig } from "../jobs/training-runs.ts";
 import { requireTeacher } from "./support/permissions.ts";
 import type { Command, CommandContext } from "./support/types.ts";
 
@@ -112,7 +112,7 @@ async function status(interaction: ChatInputCommandInteraction, ctx: CommandCont
     implementation: run.implementation,
     epochsDone: run.epochsDone,
     error: run.error,
-    last: last ? { epoch: last.epoch, d_loss: last.dLoss, g_loss: last.gLoss, d_acc: last.dAcc, d_real: NaN, d_fake: NaN, seconds: last.seconds, images_per_s: last.imagesPerSecond ?? 0, g_weight_norms: {}, g_grad_norms: {} } : undefined,
+    last: last ? epochFromRow(last) : undefined,
   });
   await interaction.reply({ embeds: [embed] });
 }

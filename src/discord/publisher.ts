@@ -30,6 +30,14 @@ export interface Delivered {
   via: "interaction" | "channel";
 }
 
+/**
+ * A stable nonce for one post (Discord allows 25 characters): the record's id hex digits,
+ * plus a suffix when one record posts several messages (a run's epochs).
+ */
+export function discordNonce(id: string, suffix = ""): string {
+  return id.replace(/-/g, "").slice(0, 25 - suffix.length) + suffix;
+}
+
 /** Discord error codes that mean "GenLab can no longer post in that channel". */
 export const CHANNEL_GONE = new Set([10003, 50001, 50013]);
 

@@ -1,6 +1,5 @@
-import { join } from "node:path";
 import type { Config } from "../config/schema.ts";
-import { GanCatalog, shippedModelsDir } from "./gan/catalog.ts";
+import { GanCatalog, shippedModelsDir, trainedModelsDir } from "./gan/catalog.ts";
 import { GanEngine } from "./gan/engine.ts";
 import type { AnyEngine } from "./types.ts";
 
@@ -21,6 +20,6 @@ export const plannedEngines: { name: string; title: string; needs: (c: Config) =
 /** Engines this build ships. Each engine issue adds its own here. */
 export function builtinEngines(config: Config): AnyEngine[] {
   // Shipped models, then those trained by /train (GENLAB_DATA_DIR/gan-models), then the user's own.
-  const dirs = [shippedModelsDir, join(config.GENLAB_DATA_DIR, "gan-models"), ...(config.GENLAB_GAN_MODELS_DIR ? [config.GENLAB_GAN_MODELS_DIR] : [])];
+  const dirs = [shippedModelsDir, trainedModelsDir(config.GENLAB_DATA_DIR), ...(config.GENLAB_GAN_MODELS_DIR ? [config.GENLAB_GAN_MODELS_DIR] : [])];
   return [new GanEngine(new GanCatalog(dirs))];
 }

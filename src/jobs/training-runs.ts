@@ -1,4 +1,5 @@
 import type { PrismaClient } from "../db/client.ts";
+import type { EpochMetrics } from "../engines/gan/train.ts";
 import type { JobQueue } from "./queue.ts";
 
 /** What a teacher asks for; the same knobs as `genlab train`. */
@@ -42,4 +43,13 @@ export async function findRun(prisma: PrismaClient, guildId: string | null, ref:
   const runs = await prisma.trainingRun.findMany({ where: { guildId }, orderBy: { createdAt: "desc" }, take: 200 });
   const r = ref.trim().toLowerCase();
   return runs.find((x) => x.id === r || x.modelName?.toLowerCase() === r || x.id.startsWith(r) || x.modelName?.endsWith(r));
+}
+
+/** An epoch's metrics as an EpochMetric row's columns, and back. */
+export function epochToRow(m: EpochMetrics) {
+  return { dLoss: m.d_loss, gLoss: m.g_loss, dAcc: m.d_acc, weightNorms: m.g_weight_norms, gradNorms: m.g_grad_norms, seconds: m.seconds, imagesPerSecond: m.images_per_s };
+}
+
+export function epochFromRow(e: { epoch: number; dLoss: number; gLoss: number; dAcc: number; weightNorms: unknown; gradNorms: unknown; seconds: number; imagesPerSecond: number | null }): EpochMetrics {
+  return { epoch: e.epoch, d_loss: e.dLoss, g_loss: e.gLoss, d_acc: e.dAcc, d_real: NaN, d_fake: NaN, seconds: e.seconds, images_per_s: e.imagesPerSecond ?? 0, g_weight_norms: e.weightNorms as Record<string, number>, g_grad_norms: e.gradNorms as Record<string, number> };
 }

@@ -7,6 +7,11 @@ import { loadModel, type LoadedModel } from "./model-files.ts";
 /** Generators shipped with GenLab, trained by `genlab train` (see assets/gan/README.md). */
 export const shippedModelsDir = fileURLToPath(new URL("../../../assets/gan", import.meta.url));
 
+/** Where generators trained by /train land (under GENLAB_DATA_DIR). */
+export function trainedModelsDir(dataDir: string): string {
+  return join(dataDir, "gan-models");
+}
+
 /**
  * The models `/gan sample` can use, by name: every folder with a model.json under the
  * shipped directory and any extra directories (GENLAB_GAN_MODELS_DIR, training outputs).

@@ -3,7 +3,8 @@ import { EngineInputError } from "../errors.ts";
 import { loadNative, nativeUnavailableReason } from "../runtime/native.ts";
 import type { Engine, GenerateContext, GenerationResult } from "../types.ts";
 import { GanCatalog } from "./catalog.ts";
-import { GanSampler } from "./sample.ts";
+import { checkLabel, GanSampler } from "./sample.ts";
+import type { GanSpec } from "./spec.ts";
 
 export interface GanParams extends Record<string, unknown> {
   model: string;
@@ -43,7 +44,7 @@ export class GanEngine implements Engine<GanParams> {
     if (!Number.isInteger(n) || n < 1 || n > MAX_SAMPLES) throw new EngineInputError(`n must be a whole number from 1 to ${MAX_SAMPLES}, not ${String(params.n)}.`);
     const seed = params.seed === undefined || params.seed === null ? randomInt(2 ** 31) : Number(params.seed);
     if (!Number.isInteger(seed) || seed < 0 || seed >= 2 ** 32) throw new EngineInputError(`seed must be a whole number from 0 to 4294967295, not ${String(params.seed)}.`);
-    const label = params.label === undefined || params.label === null || params.label === "" ? null : parseLabel(String(params.label), spec.classes, model, spec.conditional);
+    const label = params.label === undefined || params.label === null || params.label === "" ? null : parseLabel(String(params.label), spec, model);
     return { model, n, seed, label };
   }
 
@@ -73,13 +74,10 @@ export class GanEngine implements Engine<GanParams> {
   }
 }
 
-/** A class index or a class name ("7", "Sneaker", "sneaker"). */
-function parseLabel(raw: string, classes: string[], model: string, conditional: boolean): number {
-  if (!conditional) throw new EngineInputError(`${model} is not class-conditional, so it cannot draw a chosen class: leave out label, or pick a conditional model.`);
-  const byName = classes.findIndex((c) => c.toLowerCase() === raw.trim().toLowerCase());
+/** A class index or a class name ("7", "Sneaker", "sneaker"), checked against the model. */
+function parseLabel(raw: string, spec: GanSpec, model: string): number {
+  const byName = spec.classes.findIndex((c) => c.toLowerCase() === raw.trim().toLowerCase());
   const idx = byName >= 0 ? byName : /^\d+$/.test(raw.trim()) ? Number(raw) : -1;
-  if (idx < 0 || idx >= classes.length) {
-    throw new EngineInputError(`label must be one of ${classes.map((c, i) => `${i} (${c})`).join(", ")} — not "${raw}".`);
-  }
+  checkLabel(model, spec, idx, raw);
   return idx;
 }

@@ -3,6 +3,7 @@ import { EngineInputError } from "../errors.ts";
 import { toRawImages } from "./images.ts";
 import type { LoadedModel } from "./model-files.ts";
 import { Rng } from "./random.ts";
+import type { GanSpec } from "./spec.ts";
 import { createTrainer } from "./trainer-factory.ts";
 import type { Trainer } from "./trainer.ts";
 
@@ -11,6 +12,16 @@ export interface SampleRequest {
   seed: number;
   /** Class index for a conditional model; omitted → classes in turn (0, 1, 2, …). */
   label?: number;
+}
+
+/** Throws the user's sentence when `label` cannot be drawn from this model. */
+export function checkLabel(model: string, spec: GanSpec, label: number, asTyped: string = String(label)): void {
+  if (!spec.conditional) {
+    throw new EngineInputError(`${model} is not class-conditional, so it cannot draw a chosen class: leave out label, or pick a conditional model.`);
+  }
+  if (!Number.isInteger(label) || label < 0 || label >= spec.classes.length) {
+    throw new EngineInputError(`label must be one of ${spec.classes.map((c, i) => `${i} (${c})`).join(", ")} — not "${asTyped}".`);
+  }
 }
 
 /** A loaded generator, kept warm between requests. */
@@ -33,12 +44,7 @@ export class GanSampler {
   sample(req: SampleRequest): { images: RawImage[]; labels: number[] | null } {
     const spec = this.model.manifest.spec;
     const k = spec.classes.length;
-    if (req.label !== undefined && !spec.conditional) {
-      throw new EngineInputError(`${this.model.manifest.name} is not class-conditional, so it cannot draw a chosen class: leave out the label, or pick a conditional model.`);
-    }
-    if (req.label !== undefined && (!Number.isInteger(req.label) || req.label < 0 || req.label >= k)) {
-      throw new EngineInputError(`label must be a class from 0 to ${k - 1} (${spec.classes.map((c, i) => `${i} ${c}`).join(", ")}), not ${req.label}.`);
-    }
+    if (req.label !== undefined) checkLabel(this.model.manifest.name, spec, req.label);
     const rng = new Rng(req.seed);
     const z = rng.normals(req.n * spec.zDim);
     const labels = spec.conditional ? Int32Array.from({ length: req.n }, (_, i) => req.label ?? i % k) : null;

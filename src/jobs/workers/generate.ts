@@ -4,7 +4,7 @@ import { join } from "node:path";
 import type { JobWithMetadata } from "pg-boss";
 import { redact } from "../../config/redact.ts";
 import type { PrismaClient } from "../../db/client.ts";
-import type { DiscordPublisher } from "../../discord/publisher.ts";
+import { discordNonce, type DiscordPublisher } from "../../discord/publisher.ts";
 import { isPermanent } from "../../engines/errors.ts";
 import type { EngineRegistry } from "../../engines/registry.ts";
 import type { Logger } from "../../log.ts";
@@ -46,7 +46,7 @@ export async function runGenerateJob(deps: GenerateWorkerDeps, job: JobWithMetad
     tokenExpiresAt: gen.tokenExpiresAt,
     channelId: gen.channelId,
     requesterId: gen.requesterId,
-    nonce: nonceFor(id),
+    nonce: discordNonce(id),
   };
   const p: Provenance = { generationId: id, command: gen.command, engine: gen.engine, requesterId: gen.requesterId };
 
@@ -119,10 +119,6 @@ export async function runGenerateJob(deps: GenerateWorkerDeps, job: JobWithMetad
   }
 }
 
-/** Discord nonces are at most 25 characters; a generation id's hex digits are unique enough. */
-function nonceFor(generationId: string): string {
-  return generationId.replace(/-/g, "").slice(0, 25);
-}
 
 function round(ms: number): number {
   return Math.round(ms * 10) / 10;

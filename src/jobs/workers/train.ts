@@ -3,16 +3,17 @@ import { join } from "node:path";
 import type { JobWithMetadata } from "pg-boss";
 import { redact } from "../../config/redact.ts";
 import type { PrismaClient } from "../../db/client.ts";
-import { isChannelGone, type DiscordPublisher, type OutgoingMessage } from "../../discord/publisher.ts";
+import { discordNonce, isChannelGone, type DiscordPublisher, type OutgoingMessage } from "../../discord/publisher.ts";
 import { isPermanent } from "../../engines/errors.ts";
 import { loadDataset } from "../../engines/gan/datasets/index.ts";
+import { trainedModelsDir } from "../../engines/gan/catalog.ts";
 import { loadModel } from "../../engines/gan/model-files.ts";
 import { trainGan, type EpochMetrics } from "../../engines/gan/train.ts";
 import { chartPng } from "../../images/chart.ts";
 import type { Logger } from "../../log.ts";
 import type { TrainJob } from "../queue.ts";
 import { epochEmbeds, finalEmbed, statusEmbed, trainingCharts, type RunView } from "../training-embeds.ts";
-import type { TrainingConfig } from "../training-runs.ts";
+import { epochFromRow, epochToRow, type TrainingConfig } from "../training-runs.ts";
 
 export interface TrainWorkerDeps {
   prisma: PrismaClient;
@@ -23,11 +24,6 @@ export interface TrainWorkerDeps {
 
 /** At most this many epoch embeds per run, so a long run never floods the channel or its rate limit. */
 const MAX_EPOCH_POSTS = 20;
-
-/** Trained generators land here; /gan sample's catalog reads this folder. */
-export function trainedModelsDir(dataDir: string): string {
-  return join(dataDir, "gan-models");
-}
 
 /**
  * Runs a training job for the class to watch. Always resumes from the run's checkpoint, so a
@@ -48,10 +44,10 @@ export async function runTrainJob(deps: TrainWorkerDeps, job: JobWithMetadata<Tr
   const outDir = join(deps.dataDir, "runs", runId);
   const view: RunView = { id: runId, name: run.modelName ?? runId, status: "running", config, epochsDone: run.epochsDone, implementation: run.implementation };
   const seconds: number[] = run.epochs.map((e) => e.seconds);
-  const history: EpochMetrics[] = run.epochs.map(toMetrics);
+  const history: EpochMetrics[] = run.epochs.map(epochFromRow);
   view.last = history.at(-1);
   const postEvery = Math.max(1, Math.ceil(config.epochs / MAX_EPOCH_POSTS));
-  const nonce = (suffix: string) => `${runId.replace(/-/g, "").slice(0, 18)}${suffix}`.slice(0, 25);
+  const nonce = (suffix: string) => discordNonce(runId, suffix);
   const abort = new AbortController();
   let channelProblem: string | undefined;
 
@@ -123,8 +119,8 @@ export async function runTrainJob(deps: TrainWorkerDeps, job: JobWithMetadata<Tr
           const saved = await prisma.$transaction(async (tx) => {
             const metric = await tx.epochMetric.upsert({
               where: { runId_epoch: { runId, epoch: m.epoch } },
-              create: { runId, epoch: m.epoch, ...fromMetrics(m), sampleImagePath: e.samplePath ?? null },
-              update: { ...fromMetrics(m), sampleImagePath: e.samplePath ?? null },
+              create: { runId, epoch: m.epoch, ...epochToRow(m), sampleImagePath: e.samplePath ?? null },
+              update: { ...epochToRow(m), sampleImagePath: e.samplePath ?? null },
             });
             await tx.trainingRun.update({ where: { id: runId }, data: { epochsDone: m.epoch } });
             return metric;
@@ -189,12 +185,4 @@ export async function runTrainJob(deps: TrainWorkerDeps, job: JobWithMetadata<Tr
 
 function stopButton(runId: string) {
   return { type: 1 as const, components: [{ type: 2 as const, style: 4 as const, label: "Stop", custom_id: `train:stop:${runId}` }] };
-}
-
-function fromMetrics(m: EpochMetrics) {
-  return { dLoss: m.d_loss, gLoss: m.g_loss, dAcc: m.d_acc, weightNorms: m.g_weight_norms, gradNorms: m.g_grad_norms, seconds: m.seconds, imagesPerSecond: m.images_per_s };
-}
-
-function toMetrics(e: { epoch: number; dLoss: number; gLoss: number; dAcc: number; weightNorms: unknown; gradNorms: unknown; seconds: number; imagesPerSecond: number | null }): EpochMetrics {
-  return { epoch: e.epoch, d_loss: e.dLoss, g_loss: e.gLoss, d_acc: e.dAcc, d_real: NaN, d_fake: NaN, seconds: e.seconds, images_per_s: e.imagesPerSecond ?? 0, g_weight_norms: e.weightNorms as Record<string, number>, g_grad_norms: e.gradNorms as Record<string, number> };
 }
