@@ -5,7 +5,7 @@ import type { AnyEngine } from "./types.ts";
 
 export { EngineRegistry } from "./registry.ts";
 export { EngineInputError, EngineUnavailableError, isPermanent } from "./errors.ts";
-export type { AnyEngine, Engine, EngineStatus, GenerationResult, GenerateContext, ModelInfo } from "./types.ts";
+export type { AnyEngine, Engine, EngineStatus, GenerationResult, GenerateContext, ModelInfo, Presentation } from "./types.ts";
 
 /** The engines the lab plans, for /models to report on before they are installed. */
 export const plannedEngines: { name: string; title: string; needs: (c: Config) => string }[] = [

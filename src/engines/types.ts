@@ -16,8 +16,21 @@ export interface ModelInfo {
   sha256?: string;
 }
 
+/** How the result message shows the images, when a plain grid is not the right picture. */
+export interface Presentation {
+  /** Grid columns (default √n); n gives a strip, e.g. interpolation frames. */
+  columns?: number;
+  /** Also attach the images as a looping animated GIF, each frame shown this long. */
+  animationFrameMs?: number;
+  /** Numbers shown beside the image in the embed (a chart's figures, PSNRs …). */
+  fields?: { name: string; value: string }[];
+  /** One line under the title: what the image shows or how to read it. */
+  note?: string;
+}
+
 export interface GenerationResult {
   images: RawImage[];
+  presentation?: Presentation;
   model: ModelInfo;
   /** Every parameter the engine used, defaults filled in. */
   params: Record<string, unknown>;

@@ -47,3 +47,12 @@ export async function gridPng(images: RawImage[], options: { columns?: number; g
     .png({ compressionLevel: 6 })
     .toBuffer();
 }
+
+/** A looping animated GIF of equally sized frames (interpolations), each shown `frameMs`. */
+export async function animatedGif(frames: RawImage[], frameMs: number): Promise<Buffer> {
+  if (frames.length === 0) throw new Error("an animation needs at least one frame");
+  const pngs = await Promise.all(frames.map((f) => toPng(f)));
+  return sharp(pngs, { join: { animated: true } })
+    .gif({ loop: 0, delay: frames.map(() => frameMs) })
+    .toBuffer();
+}

@@ -1,3 +1,3 @@
 export { addPngText, readPngText } from "./png-text.ts";
-export { gridPng, toPng, type RawImage } from "./encode.ts";
+export { animatedGif, gridPng, toPng, type RawImage } from "./encode.ts";
 export { chartPng, type Panel, type Series } from "./chart.ts";

@@ -1,5 +1,5 @@
 import { ButtonStyle, ComponentType, type APIActionRowComponent, type APIComponentInMessageActionRow, type APIEmbed } from "discord.js";
-import { addPngText, gridPng, toPng } from "../images/index.ts";
+import { addPngText, animatedGif, gridPng, toPng } from "../images/index.ts";
 import type { GenerationResult } from "../engines/types.ts";
 import type { OutgoingFile } from "../discord/publisher.ts";
 
@@ -17,8 +17,15 @@ export interface RenderedImage {
   height: number;
 }
 
+export interface Rendered {
+  images: RenderedImage[];
+  grid?: Buffer;
+  /** Looping GIF of the images, when the engine asked for one (interpolations). */
+  animation?: Buffer;
+}
+
 /** Encodes each image as PNG with its provenance in text chunks, plus a grid when n > 1. */
-export async function renderImages(result: GenerationResult, p: Provenance): Promise<{ images: RenderedImage[]; grid?: Buffer }> {
+export async function renderImages(result: GenerationResult, p: Provenance): Promise<Rendered> {
   const common = {
     "genlab:generation": p.generationId,
     "genlab:engine": p.engine,
@@ -37,15 +44,20 @@ export async function renderImages(result: GenerationResult, p: Provenance): Pro
       height: img.height,
     })),
   );
-  const grid = result.images.length > 1 ? addPngText(await gridPng(result.images), { ...common, "genlab:index": "grid" }) : undefined;
-  return { images, grid };
+  const look = result.presentation ?? {};
+  const grid = result.images.length > 1 ? addPngText(await gridPng(result.images, { columns: look.columns }), { ...common, "genlab:index": "grid" }) : undefined;
+  const animation = look.animationFrameMs && result.images.length > 1 ? await animatedGif(result.images, look.animationFrameMs) : undefined;
+  return { images, grid, animation };
 }
 
 /** The result message: the grid (or single image) in an embed, the originals attached. */
-export function resultMessage(result: GenerationResult, p: Provenance, rendered: { images: RenderedImage[]; grid?: Buffer }): { embeds: APIEmbed[]; files: OutgoingFile[]; components: APIActionRowComponent<APIComponentInMessageActionRow>[] } {
+export function resultMessage(result: GenerationResult, p: Provenance, rendered: Rendered): { embeds: APIEmbed[]; files: OutgoingFile[]; components: APIActionRowComponent<APIComponentInMessageActionRow>[] } {
   const short = p.generationId.slice(0, 8);
-  const files: OutgoingFile[] = rendered.images.slice(0, rendered.grid ? 9 : 10).map((im) => ({ name: `genlab-${short}-${im.index}.png`, data: im.png }));
-  if (rendered.grid) files.unshift({ name: `genlab-${short}-grid.png`, data: rendered.grid });
+  // Discord takes 10 files a message: the grid and the animation first, then as many originals as fit.
+  const lead: OutgoingFile[] = [];
+  if (rendered.grid) lead.push({ name: `genlab-${short}-grid.png`, data: rendered.grid });
+  if (rendered.animation) lead.push({ name: `genlab-${short}-animation.gif`, data: rendered.animation });
+  const files: OutgoingFile[] = [...lead, ...rendered.images.slice(0, 10 - lead.length).map((im) => ({ name: `genlab-${short}-${im.index}.png`, data: im.png }))];
   const shown = files[0]!.name;
   const params = Object.entries(result.params)
     .map(([k, v]) => `${k}=${typeof v === "string" ? v : JSON.stringify(v)}`)
@@ -56,12 +68,13 @@ export function resultMessage(result: GenerationResult, p: Provenance, rendered:
     embeds: [
       {
         title: `/${p.command}`,
-        description: truncate(params, 1000),
+        description: truncate(result.presentation?.note ? `${result.presentation.note}\n${params}` : params, 1000),
         image: { url: `attachment://${shown}` },
         fields: [
           { name: "Model", value: truncate(result.model.name, 200), inline: true },
           { name: "Seed", value: String(result.seed), inline: true },
           { name: "Images", value: String(result.images.length), inline: true },
+          ...(result.presentation?.fields ?? []).slice(0, 22).map((f) => ({ name: truncate(f.name, 256), value: truncate(f.value, 1024), inline: true })),
         ],
         footer: { text: `generation ${p.generationId}` },
       },
