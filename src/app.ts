@@ -45,7 +45,7 @@ export async function startApp(opts: AppOptions): Promise<App> {
   try {
     const queue = await JobQueue.open(db.url, config, log);
     stops.push(() => queue.close());
-    const engines = new EngineRegistry([...builtinEngines(config), ...(opts.engines ?? [])]);
+    const engines = new EngineRegistry([...builtinEngines(config, log), ...(opts.engines ?? [])]);
     const publisher = config.DISCORD_TOKEN ? DiscordPublisher.fromToken(config.DISCORD_TOKEN, config.DISCORD_API_URL) : undefined;
 
     if (opts.worker) {

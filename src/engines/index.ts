@@ -1,5 +1,7 @@
 import type { Config } from "../config/schema.ts";
+import type { Logger } from "../log.ts";
 import { GanCatalog, shippedModelsDir, trainedModelsDir } from "./gan/catalog.ts";
+import { BigGanEngine } from "./biggan/engine.ts";
 import { GanEngine } from "./gan/engine.ts";
 import type { AnyEngine } from "./types.ts";
 
@@ -9,7 +11,6 @@ export type { AnyEngine, Engine, EngineStatus, GenerationResult, GenerateContext
 
 /** The engines the lab plans, for /models to report on before they are installed. */
 export const plannedEngines: { name: string; title: string; needs: (c: Config) => string }[] = [
-  { name: "biggan", title: "BigGAN", needs: (c) => (c.BIGGAN_MODEL_DIR ? "not in this build yet (BIGGAN_MODEL_DIR is set)." : "no model — set BIGGAN_MODEL_DIR.") },
   {
     name: "diffusion",
     title: "Stable Diffusion",
@@ -18,8 +19,13 @@ export const plannedEngines: { name: string; title: string; needs: (c: Config) =
 ];
 
 /** Engines this build ships. Each engine issue adds its own here. */
-export function builtinEngines(config: Config): AnyEngine[] {
+export function builtinEngines(config: Config, log?: Logger): AnyEngine[] {
   // Shipped models, then those trained by /train (GENLAB_DATA_DIR/gan-models), then the user's own.
   const dirs = [shippedModelsDir, trainedModelsDir(config.GENLAB_DATA_DIR), ...(config.GENLAB_GAN_MODELS_DIR ? [config.GENLAB_GAN_MODELS_DIR] : [])];
-  return [new GanEngine(new GanCatalog(dirs))];
+  const onnx = {
+    provider: config.GENLAB_ONNX_PROVIDER,
+    threads: config.GENLAB_ONNX_THREADS,
+    onFallback: (reason: string) => log?.warn({ reason }, "CUDA is not available to onnxruntime here: ONNX models run on the CPU"),
+  };
+  return [new GanEngine(new GanCatalog(dirs)), new BigGanEngine({ ...onnx, modelDir: config.BIGGAN_MODEL_DIR })];
 }

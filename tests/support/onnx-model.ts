@@ -91,14 +91,15 @@ function attribute(name: string, v: AttrValue) {
 }
 
 /**
- * Encodes a model. With `externalData`, weights go to that file (8-byte aligned, as the
- * exporters write them) and the returned `data` must be written beside the model.
+ * Encodes a model. With `externalData`, weights of 1 KiB or more go to that file (8-byte
+ * aligned, as the exporters write them) and the returned `data` must be written beside the model.
  */
 export function encodeModel(g: GraphSpec, externalData?: string): { model: Uint8Array; data?: Uint8Array } {
   let offset = 0;
   const chunks: Uint8Array[] = [];
   const initializer = (g.weights ?? []).map((w) => {
-    if (!externalData) return tensor(w);
+    // Like the exporters (size_threshold 1024): shapes and scalars stay inline, where shape inference needs them.
+    if (!externalData || w.data.byteLength < 1024) return tensor(w);
     const pad = (8 - (offset % 8)) % 8;
     if (pad) chunks.push(new Uint8Array(pad));
     offset += pad;

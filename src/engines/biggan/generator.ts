@@ -1,0 +1,109 @@
+import type { RawImage } from "../../images/encode.ts";
+import { EngineUnavailableError } from "../errors.ts";
+import { openOnnxSession, type OnnxProviderChoice, type OnnxSession } from "../runtime/onnx.ts";
+import { verifyModelFiles, type BigGanModelDir, type BigGanVariant } from "./manifest.ts";
+
+export interface GeneratorOptions {
+  provider: OnnxProviderChoice;
+  threads?: number;
+  onFallback?: (reason: string) => void;
+}
+
+/**
+ * Runs one BigGAN model folder: files verified against their sha256 once, one onnxruntime
+ * session per exported graph, opened on first use and reused for every request after.
+ */
+export class BigGanGenerator {
+  private verified: Promise<void> | undefined;
+  private readonly sessions = new Map<string, Promise<OnnxSession>>();
+
+  constructor(
+    readonly model: BigGanModelDir,
+    private readonly options: GeneratorOptions,
+  ) {}
+
+  /** "cuda" or "cpu" once a session is open. */
+  provider: "cuda" | "cpu" | undefined;
+
+  /**
+   * z: n×zDim truncated noise, classes: n×numClasses class vectors. Returns n RGB images,
+   * converted from the model's [-1, 1] output in either layout.
+   */
+  async run(variant: BigGanVariant, truncation: number, z: Float32Array, classes: Float32Array, n: number): Promise<RawImage[]> {
+    const { session, ort } = await this.session(variant);
+    const m = this.model.manifest;
+    const feeds: Record<string, InstanceType<typeof ort.Tensor>> = {
+      [m.inputs.z]: new ort.Tensor("float32", z, [n, m.zDim]),
+      [m.inputs.classVector]: new ort.Tensor("float32", classes, [n, m.numClasses]),
+    };
+    if ("input" in m.truncation) feeds[m.truncation.input] = new ort.Tensor("float32", Float32Array.of(truncation), []);
+    const outputName = m.output.name ?? session.outputNames[0]!;
+    const result = await session.run(feeds, [outputName]);
+    const out = result[outputName]!;
+    try {
+      return toImages(out.data as Float32Array, out.dims, m.output.layout, n);
+    } finally {
+      out.dispose();
+    }
+  }
+
+  private session(variant: BigGanVariant): Promise<OnnxSession> {
+    let s = this.sessions.get(variant.path);
+    if (!s) {
+      s = this.open(variant);
+      this.sessions.set(variant.path, s);
+      s.catch(() => this.sessions.delete(variant.path)); // a failed open is retried next time
+    }
+    return s;
+  }
+
+  private async open(variant: BigGanVariant): Promise<OnnxSession> {
+    this.verified ??= verifyModelFiles(this.model).catch((e: unknown) => {
+      this.verified = undefined;
+      throw e;
+    });
+    await this.verified;
+    const opened = await openOnnxSession(variant.path, this.options);
+    const m = this.model.manifest;
+    const names = opened.session.inputNames;
+    const expected = [m.inputs.z, m.inputs.classVector, ...("input" in m.truncation ? [m.truncation.input] : [])];
+    const missing = expected.filter((n) => !names.includes(n));
+    if (missing.length) {
+      throw new EngineUnavailableError(`The BigGAN graph ${variant.path} has inputs ${names.join(", ")}, not ${missing.join(", ")} as manifest.json says: fix "inputs"/"truncation" in the manifest.`);
+    }
+    this.provider = opened.provider;
+    return opened;
+  }
+}
+
+/** [-1, 1] floats → 8-bit RGB, from NCHW [n,3,H,W] or NHWC [n,H,W,3]. */
+export function toImages(data: Float32Array, dims: readonly number[], layout: "NCHW" | "NHWC", n: number): RawImage[] {
+  const [b, d1, d2, d3] = dims;
+  const channels = layout === "NCHW" ? d1 : d3;
+  const height = layout === "NCHW" ? d2! : d1!;
+  const width = layout === "NCHW" ? d3! : d2!;
+  if (dims.length !== 4 || b !== n || channels !== 3) {
+    throw new EngineUnavailableError(`The BigGAN graph returned a tensor of shape [${dims.join(", ")}], not ${layout === "NCHW" ? `[${n}, 3, H, W]` : `[${n}, H, W, 3]`}: check "output.layout" in manifest.json.`);
+  }
+  const plane = width * height;
+  const images: RawImage[] = [];
+  for (let i = 0; i < n; i++) {
+    const px = new Uint8Array(plane * 3);
+    const base = i * plane * 3;
+    if (layout === "NHWC") {
+      for (let k = 0; k < plane * 3; k++) px[k] = to8(data[base + k]!);
+    } else {
+      for (let c = 0; c < 3; c++) {
+        const src = base + c * plane;
+        for (let p = 0; p < plane; p++) px[p * 3 + c] = to8(data[src + p]!);
+      }
+    }
+    images.push({ data: px, width, height, channels: 3 });
+  }
+  return images;
+}
+
+function to8(x: number): number {
+  const v = Math.round((x + 1) * 127.5);
+  return v < 0 ? 0 : v > 255 ? 255 : v;
+}
