@@ -16,6 +16,8 @@ const USAGE = `genlab — a generative-AI course lab in Discord
                                publish the slash commands to Discord
   genlab train …               train a GAN (genlab train --help)
   genlab sample --model NAME|DIR --n 16 [--seed S] [--label K] --out FILE.png
+  genlab biggan --class 207 --n 4 [--truncation 0.4] [--seed S] --out FILE.png [--model-dir DIR]
+  genlab biggan-interpolate --from 207 --to 208 [--steps 8] [--seed S] [--to-seed T] --out FILE.png
   genlab migrate               apply database migrations and exit
   genlab config                list the settings GenLab reads
 `;
@@ -24,6 +26,8 @@ async function main(argv: string[]): Promise<number> {
   // Engine commands need neither Discord nor the database.
   if (argv[0] === "train") return (await import("./train.ts")).trainCommand(argv.slice(1));
   if (argv[0] === "sample") return (await import("./sample.ts")).sampleCommand(argv.slice(1));
+  if (argv[0] === "biggan") return (await import("./biggan.ts")).bigganCommand(argv.slice(1));
+  if (argv[0] === "biggan-interpolate") return (await import("./biggan.ts")).bigganInterpolateCommand(argv.slice(1));
   const { positionals, values } = parseArgs({
     args: argv,
     allowPositionals: true,

@@ -4,7 +4,7 @@ import { parseArgs } from "node:util";
 import { UserFacingError } from "../config/errors.ts";
 import { GanEngine } from "../engines/gan/index.ts";
 import { gridPng } from "../images/encode.ts";
-import { addPngText } from "../images/png-text.ts";
+import { withProvenance } from "./provenance.ts";
 
 /** `genlab sample --model NAME|DIR --n 16 [--seed S] [--label K] --out FILE.png` */
 export async function sampleCommand(argv: string[]): Promise<number> {
@@ -19,7 +19,7 @@ export async function sampleCommand(argv: string[]): Promise<number> {
   const result = await engine.generate(p);
   const ms = performance.now() - t0;
   const png = await gridPng(result.images);
-  writeFileSync(values.out, addPngText(png, { "genlab:engine": "gan", "genlab:model": result.model.name, "genlab:model-sha256": result.model.sha256 ?? "", "genlab:params": JSON.stringify(result.params), "genlab:seed": String(result.seed) }));
+  writeFileSync(values.out, withProvenance(png, "gan", result));
   process.stderr.write(`Wrote ${p.n} samples of ${result.model.name} (seed ${p.seed}) to ${values.out} in ${ms.toFixed(1)} ms.\n`);
   return 0;
 }

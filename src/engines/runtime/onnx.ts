@@ -37,6 +37,9 @@ export function loadOnnxRuntime(): Promise<OnnxModule> {
  */
 export async function openOnnxSession(path: string, options: OnnxSessionOptions): Promise<OnnxSession> {
   const ort = await loadOnnxRuntime();
+  // onnxruntime's own logger prints the failed CUDA probe as an error before we can catch it;
+  // with "auto" that failure is expected and reported once through onFallback instead.
+  if (options.provider === "auto") ort.env.logLevel = "fatal";
   const base: InferenceSession.SessionOptions = {
     // Full graph optimisation (constant folding, fusions) and no inter-op pool: these
     // generators are one chain of big ops, where intra-op threads are what helps.
