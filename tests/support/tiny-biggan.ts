@@ -37,7 +37,9 @@ export function writeTinyBigGan(dir: string, o: TinyBigGanOptions = {}): TinyBig
   const layout = o.layout ?? "NCHW";
   const out = 3 * R * R;
   const wz = seededWeights("Wz", [zDim, out], 11, 0.3);
+  const wzData = wz.data as Float32Array;
   const wc = seededWeights("Wc", [numClasses, out], 12, 1.5);
+  const wcData = wc.data as Float32Array;
   mkdirSync(dir, { recursive: true });
 
   const graph = (baked: number | null): GraphSpec => ({
@@ -96,8 +98,8 @@ export function writeTinyBigGan(dir: string, o: TinyBigGanOptions = {}): TinyBig
       const pre = new Float32Array(out);
       for (let k = 0; k < out; k++) {
         let s = 0;
-        for (let j = 0; j < zDim; j++) s += z[j]! * wz.data[j * out + k]!;
-        for (let j = 0; j < numClasses; j++) if (classVector[j]) s += classVector[j]! * wc.data[j * out + k]!;
+        for (let j = 0; j < zDim; j++) s += z[j]! * wzData[j * out + k]!;
+        for (let j = 0; j < numClasses; j++) if (classVector[j]) s += classVector[j]! * wcData[j * out + k]!;
         pre[k] = Math.tanh(s * t);
       }
       if (layout === "NHWC") return pre;
