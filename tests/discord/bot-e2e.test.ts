@@ -50,7 +50,7 @@ describe("GenLab bot against a fake Discord (real discord.js client)", () => {
     const text = cb.data.embeds[0].description as string;
     expect(text).toContain("✅ **Pattern (test engine)**: seeded colour patterns for tests.");
     expect(text).toMatch(/✅ \*\*GAN\*\*: \d+ trained generators?: .*fashion-mnist-mlp-cond/);
-    expect(text).toContain("❌ **BigGAN**: no model — set BIGGAN_MODEL_DIR.");
+    expect(text).toContain("❌ **BigGAN**: no model — set BIGGAN_MODEL_DIR to a folder made by scripts/export-biggan.py.");
     expect(text).toMatch(/❌ \*\*Stable Diffusion\*\*: no model — set SD_MODEL_DIR/);
   });
 

@@ -1,0 +1,33 @@
+import { SlashCommandBuilder } from "discord.js";
+import { DEFAULT_TRUNCATION } from "../engines/biggan/index.ts";
+import { classChoices } from "./support/imagenet-choices.ts";
+import { enqueueGeneration } from "./support/enqueue.ts";
+import type { Command } from "./support/types.ts";
+
+/** Discord shows at most a 2×4 grid comfortably; the CLI allows up to 16. */
+const MAX_DISCORD_IMAGES = 8;
+
+/** /biggan — ImageNet class-conditional samples from BigGAN. */
+export const command: Command = {
+  data: new SlashCommandBuilder()
+    .setName("biggan")
+    .setDescription("BigGAN images of an ImageNet class")
+    .addStringOption((o) => o.setName("class").setDescription("Class name or number 0–999 (e.g. golden retriever, 207), or a mix 207:0.5,208:0.5").setRequired(true).setAutocomplete(true).setMaxLength(200))
+    .addIntegerOption((o) => o.setName("n").setDescription(`How many images, 1–${MAX_DISCORD_IMAGES} (default 4)`).setMinValue(1).setMaxValue(MAX_DISCORD_IMAGES))
+    .addNumberOption((o) => o.setName("truncation").setDescription(`0–1: lower is more typical, higher more varied (default ${DEFAULT_TRUNCATION})`).setMinValue(0.02).setMaxValue(1))
+    .addIntegerOption((o) => o.setName("seed").setDescription("Seed, to draw the same images again").setMinValue(0).setMaxValue(2 ** 31 - 1))
+    .toJSON(),
+  defer: "none",
+  async execute(interaction, ctx) {
+    await enqueueGeneration(interaction, ctx, {
+      engine: "biggan",
+      params: {
+        class: interaction.options.getString("class", true),
+        n: interaction.options.getInteger("n"),
+        truncation: interaction.options.getNumber("truncation"),
+        seed: interaction.options.getInteger("seed"),
+      },
+    });
+  },
+  autocomplete: classChoices,
+};
