@@ -3,13 +3,14 @@ import { loadCommandModules } from "./commands/support/registry.ts";
 import type { Config } from "./config/schema.ts";
 import { openDatabase, type Database } from "./db/database.ts";
 import { startBot, type Bot } from "./discord/client.ts";
-import { DiscordPublisher } from "./discord/publisher.ts";
+import { DiscordPublisher, RoutingPublisher, type Publisher } from "./discord/publisher.ts";
 import { createRouter } from "./discord/router.ts";
 import { builtinEngines, EngineRegistry, type AnyEngine } from "./engines/index.ts";
 import { JobQueue } from "./jobs/queue.ts";
 import { runGenerateJob } from "./jobs/workers/generate.ts";
 import { runTrainJob } from "./jobs/workers/train.ts";
 import type { Logger } from "./log.ts";
+import { checkPlaygroundAddress, startPlayground, type Playground } from "./playground/index.ts";
 
 export interface AppOptions {
   config: Config;
@@ -18,6 +19,8 @@ export interface AppOptions {
   bot: boolean;
   /** Run queued jobs in this process. */
   worker: boolean;
+  /** Serve the local web playground (config GENLAB_PLAYGROUND permitting). */
+  playground?: boolean;
   /** Engines beyond the built-in ones (tests register small ones here). */
   engines?: AnyEngine[];
   commands?: Command[];
@@ -28,6 +31,7 @@ export interface App {
   queue: JobQueue;
   engines: EngineRegistry;
   bot?: Bot;
+  playground?: Playground;
   stop(): Promise<void>;
 }
 
@@ -37,6 +41,7 @@ export interface App {
  */
 export async function startApp(opts: AppOptions): Promise<App> {
   const { config, log } = opts;
+  if (opts.playground) checkPlaygroundAddress(config); // before anything starts
   const db = await openDatabase(config, log);
   const stops: (() => Promise<void>)[] = [() => db.close()];
   const stopAll = async () => {
@@ -46,7 +51,19 @@ export async function startApp(opts: AppOptions): Promise<App> {
     const queue = await JobQueue.open(db.url, config, log);
     stops.push(() => queue.close());
     const engines = new EngineRegistry([...builtinEngines(config, log), ...(opts.engines ?? [])]);
-    const publisher = config.DISCORD_TOKEN ? DiscordPublisher.fromToken(config.DISCORD_TOKEN, config.DISCORD_API_URL) : undefined;
+    const discord = config.DISCORD_TOKEN ? DiscordPublisher.fromToken(config.DISCORD_TOKEN, config.DISCORD_API_URL) : undefined;
+    const modules = opts.bot || opts.playground ? await loadCommandModules(opts.commands) : undefined;
+    const route = modules && createRouter(modules, { config, prisma: db.prisma, queue, engines, log });
+
+    // The playground's bot logs in to a local Discord; the workers post its results there.
+    let playground: Playground | undefined;
+    if (opts.playground && config.GENLAB_PLAYGROUND === "on") {
+      playground = await startPlayground({ config, log, engines, commands: [...modules!.commands.values()].map((c) => c.data), onInteraction: route! });
+      stops.push(() => playground!.stop());
+    }
+    const publisher: Publisher | undefined = playground
+      ? new RoutingPublisher({ publisher: playground.publisher, applicationId: playground.local.applicationId, ownsChannel: (id) => playground!.local.ownsChannel(id) }, discord)
+      : discord;
 
     if (opts.worker) {
       await queue.workGenerations((job) => runGenerateJob({ prisma: db.prisma, engines, publisher, dataDir: config.GENLAB_DATA_DIR, log }, job));
@@ -54,15 +71,19 @@ export async function startApp(opts: AppOptions): Promise<App> {
     }
     let bot: Bot | undefined;
     if (opts.bot && config.DISCORD_TOKEN) {
-      const route = createRouter(await loadCommandModules(opts.commands), { config, prisma: db.prisma, queue, engines, log });
-      bot = await startBot({ token: config.DISCORD_TOKEN, apiUrl: config.DISCORD_API_URL, log, onInteraction: route });
+      bot = await startBot({ token: config.DISCORD_TOKEN, apiUrl: config.DISCORD_API_URL, log, onInteraction: route! });
       stops.push(() => bot!.stop());
     } else if (opts.bot) {
-      log.warn("DISCORD_TOKEN is not set, so GenLab is not connecting to Discord: set it to your bot's token (Developer Portal → your application → Bot) and restart.");
+      log.warn(
+        playground
+          ? "DISCORD_TOKEN is not set, so GenLab is not connecting to Discord (the playground works without it): set it to your bot's token (Developer Portal → your application → Bot) and restart."
+          : "DISCORD_TOKEN is not set, so GenLab is not connecting to Discord: set it to your bot's token (Developer Portal → your application → Bot) and restart.",
+      );
     } else if (!publisher) {
       log.warn("DISCORD_TOKEN is not set, so this worker stores results but cannot post them to Discord: give it the bot's token too.");
     }
-    return { db, queue, engines, bot, stop: stopAll };
+    if (playground) log.info({ url: playground.url }, `playground: open ${playground.url}`);
+    return { db, queue, engines, bot, playground, stop: stopAll };
   } catch (e) {
     await stopAll();
     throw e;

@@ -10,14 +10,23 @@ import { createLogger } from "../log.ts";
 
 const USAGE = `genlab — a generative-AI course lab in Discord
 
-  genlab start                 database + worker + Discord bot (the default; npm start)
+  genlab start                 database + worker + Discord bot + web playground (the default; npm start)
   genlab worker                workers only, for GPU hosts sharing one DATABASE_URL
   genlab register-commands [--guild ID | --global]
                                publish the slash commands to Discord
   genlab train …               train a GAN (genlab train --help)
   genlab sample --model NAME|DIR --n 16 [--seed S] [--label K] --out FILE.png
+  genlab eval --model NAME|DIR [--n 1000] [--seed S] [--json] [--chart FILE.png]
+                               label distribution and classifier-feature FD of a generator
+  genlab denoise --model NAME|DIR [--sigma 0.5] [--n 8] [--seed S] --out FILE.png [--json]
+                               clean / noisy / GAN-projection comparison with PSNR, SSIM
   genlab biggan --class 207 --n 4 [--truncation 0.4] [--seed S] --out FILE.png [--model-dir DIR]
   genlab biggan-interpolate --from 207 --to 208 [--steps 8] [--seed S] [--to-seed T] --out FILE.png
+  genlab imagine "PROMPT" --out FILE.png [--n 4] [--negative T] [--steps S] [--guidance G] [--seed S]
+               [--aspect 3:2] [--scheduler euler|euler-a|ddim|lcm] [--model local|hf] [--model-dir DIR]
+                               Stable Diffusion text-to-image (SD_MODEL_DIR or HF_TOKEN)
+  genlab dataset --prompts FILE|--preset lab1|xray --per-prompt N --out DIR [--zip] [--seed S] …
+                               a synthetic image dataset: a folder per prompt, metadata.csv/jsonl
   genlab migrate               apply database migrations and exit
   genlab config                list the settings GenLab reads
 `;
@@ -26,7 +35,11 @@ async function main(argv: string[]): Promise<number> {
   // Engine commands need neither Discord nor the database.
   if (argv[0] === "train") return (await import("./train.ts")).trainCommand(argv.slice(1));
   if (argv[0] === "sample") return (await import("./sample.ts")).sampleCommand(argv.slice(1));
+  if (argv[0] === "eval") return (await import("./eval.ts")).evalCommand(argv.slice(1));
+  if (argv[0] === "denoise") return (await import("./denoise.ts")).denoiseCommand(argv.slice(1));
   if (argv[0] === "biggan") return (await import("./biggan.ts")).bigganCommand(argv.slice(1));
+  if (argv[0] === "imagine") return (await import("./imagine.ts")).imagineCommand(argv.slice(1));
+  if (argv[0] === "dataset") return (await import("./dataset.ts")).datasetCommand(argv.slice(1));
   if (argv[0] === "biggan-interpolate") return (await import("./biggan.ts")).bigganInterpolateCommand(argv.slice(1));
   const { positionals, values } = parseArgs({
     args: argv,
@@ -46,7 +59,7 @@ async function main(argv: string[]): Promise<number> {
   switch (cmd) {
     case "start":
     case "worker": {
-      const app = await startApp({ config, log, bot: cmd === "start", worker: true });
+      const app = await startApp({ config, log, bot: cmd === "start", worker: true, playground: cmd === "start" });
       log.info({ role: cmd, database: app.db.embedded ? "embedded" : "DATABASE_URL" }, "GenLab is running; Ctrl-C stops it");
       await untilSignal();
       log.info("stopping");

@@ -30,6 +30,10 @@ export const configSchema = z.object({
   GENLAB_ONNX_PROVIDER: z.enum(["auto", "cpu", "cuda"]).default("auto"),
   GENLAB_ONNX_THREADS: z.coerce.number().int().min(1).max(256).optional(),
   GENLAB_GAN_MODELS_DIR: z.string().min(1).optional(),
+  GENLAB_PLAYGROUND: z.enum(["on", "off"]).default("on"),
+  GENLAB_PLAYGROUND_HOST: z.string().min(1).default("127.0.0.1"),
+  GENLAB_PLAYGROUND_PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  GENLAB_PLAYGROUND_PASSWORD: z.string().min(8, "is too short: use at least 8 characters").optional(),
   GENLAB_MAX_RUNS_PER_GUILD: z.coerce.number().int().min(1).max(16).default(1),
   GENLAB_MAX_JOBS_PER_USER: z.coerce.number().int().min(1).max(100).default(2),
 });
@@ -37,7 +41,7 @@ export const configSchema = z.object({
 export type Config = z.infer<typeof configSchema>;
 
 /** Keys whose values must never reach a log line or an error message. */
-export const secretKeys = ["DISCORD_TOKEN", "HF_TOKEN", "DATABASE_URL"] as const satisfies readonly (keyof Config)[];
+export const secretKeys = ["DISCORD_TOKEN", "HF_TOKEN", "DATABASE_URL", "GENLAB_PLAYGROUND_PASSWORD"] as const satisfies readonly (keyof Config)[];
 
 /** What to tell a user about each variable, for the README table and `genlab config`. */
 export const configHelp: Record<keyof Config, string> = {
@@ -59,6 +63,10 @@ export const configHelp: Record<keyof Config, string> = {
   SD_MODEL_DIR: "Directory with a Stable Diffusion ONNX model (diffusers layout).",
   GENLAB_ONNX_PROVIDER: "Where ONNX models (BigGAN, Stable Diffusion) run: `auto` (CUDA when installed, else CPU, logged), `cpu` or `cuda`.",
   GENLAB_ONNX_THREADS: "Threads per ONNX session on CPU (default: all cores).",
+  GENLAB_PLAYGROUND: "`on`: `genlab start` also serves the local web playground; `off`: it does not.",
+  GENLAB_PLAYGROUND_HOST: "Address the playground listens on; anything but loopback needs GENLAB_PLAYGROUND_PASSWORD.",
+  GENLAB_PLAYGROUND_PORT: "Port of the playground (0: any free port).",
+  GENLAB_PLAYGROUND_PASSWORD: "Password for the playground (HTTP basic auth, any user name); required off loopback.",
   GENLAB_GAN_MODELS_DIR: "Extra folder of GAN models (each a `genlab train` model folder) for /gan sample.",
   GENLAB_MAX_RUNS_PER_GUILD: "Training runs one server may have queued or running at once.",
   GENLAB_MAX_JOBS_PER_USER: "Image requests one person may have queued or running at once.",

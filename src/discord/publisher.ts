@@ -121,3 +121,36 @@ function body(message: OutgoingMessage) {
     attachments: (message.files ?? []).map((f, i) => ({ id: i, filename: f.name })),
   };
 }
+
+/** What the workers need to post results and training progress. */
+export type Publisher = Pick<DiscordPublisher, "deliver" | "postToChannel" | "editChannelMessage">;
+
+/**
+ * Sends each post to the Discord its request came from: the playground's local Discord owns
+ * its application and channels; everything else goes to the real one (when there is a token).
+ */
+export class RoutingPublisher implements Publisher {
+  constructor(
+    private readonly local: { publisher: DiscordPublisher; applicationId: string; ownsChannel: (channelId: string) => boolean },
+    private readonly remote?: DiscordPublisher,
+  ) {}
+
+  deliver(target: ResultTarget, message: OutgoingMessage): Promise<Delivered> {
+    const local = target.applicationId === this.local.applicationId || (target.channelId !== null && this.local.ownsChannel(target.channelId));
+    return this.pick(local).deliver(target, message);
+  }
+
+  postToChannel(channelId: string, message: OutgoingMessage, nonce?: string, mentionUsers?: string[]): Promise<APIMessage> {
+    return this.pick(this.local.ownsChannel(channelId)).postToChannel(channelId, message, nonce, mentionUsers);
+  }
+
+  editChannelMessage(channelId: string, messageId: string, message: OutgoingMessage): Promise<APIMessage> {
+    return this.pick(this.local.ownsChannel(channelId)).editChannelMessage(channelId, messageId, message);
+  }
+
+  private pick(local: boolean): DiscordPublisher {
+    if (local) return this.local.publisher;
+    if (!this.remote) throw new Error("this request came from Discord, but this process has no DISCORD_TOKEN to post with");
+    return this.remote;
+  }
+}

@@ -60,6 +60,7 @@ export function resultMessage(result: GenerationResult, p: Provenance, rendered:
   const files: OutgoingFile[] = [...lead, ...rendered.images.slice(0, 10 - lead.length).map((im) => ({ name: `genlab-${short}-${im.index}.png`, data: im.png }))];
   const shown = files[0]!.name;
   const params = Object.entries(result.params)
+    .filter(([, v]) => v !== null && v !== undefined) // "label=null" says nothing
     .map(([k, v]) => `${k}=${typeof v === "string" ? v : JSON.stringify(v)}`)
     .join(" ");
   return {

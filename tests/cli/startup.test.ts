@@ -15,6 +15,12 @@ function expectOneSentence(stderr: string, pattern: RegExp) {
 }
 
 describe("genlab start-up", () => {
+  it("refuses to serve the playground beyond loopback without a password, in one sentence", async () => {
+    const r = await runGenlab(["start"], { GENLAB_PLAYGROUND_HOST: "0.0.0.0", GENLAB_DATA_DIR: tempDir("genlab-cli-") }, 60_000);
+    expectOneSentence(r.stderr, /^genlab: GENLAB_PLAYGROUND_HOST is 0\.0\.0\.0, which other machines can reach: set GENLAB_PLAYGROUND_PASSWORD too, or keep the playground on 127\.0\.0\.1\.$/);
+    expect(r.code).toBe(1);
+  });
+
   it("a bad setting gives one sentence naming it, and exit code 1", async () => {
     const r = await runGenlab(["start"], { GENLAB_WORKER_CONCURRENCY: "many", GENLAB_DATA_DIR: tempDir("genlab-cli-") });
     expect(r.code).toBe(1);
@@ -68,9 +74,10 @@ describe("genlab start-up", () => {
 
   it("with no environment starts the embedded database, says what Discord needs, and stops cleanly on SIGTERM", async () => {
     const dir = tempDir("genlab-cli-");
-    const { child, output } = await startGenlab(["start"], { GENLAB_DATA_DIR: dir }, /GenLab is running/);
+    const { child, output } = await startGenlab(["start"], { GENLAB_DATA_DIR: dir, GENLAB_PLAYGROUND_PORT: "0" }, /GenLab is running/);
     expect(output()).toMatch(/database migrated/);
-    expect(output()).toMatch(/DISCORD_TOKEN is not set, so GenLab is not connecting to Discord: set it/);
+    expect(output()).toMatch(/DISCORD_TOKEN is not set, so GenLab is not connecting to Discord \(the playground works without it\): set it/);
+    expect(output()).toMatch(/playground: open http:\/\/127\.0\.0\.1:\d+\//);
     expect(existsSync(join(dir, "postgres", "postmaster.pid"))).toBe(true);
     child.kill("SIGTERM");
     expect(await exited(child)).toBe(0);

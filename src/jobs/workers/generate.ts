@@ -4,7 +4,7 @@ import { join } from "node:path";
 import type { JobWithMetadata } from "pg-boss";
 import { redact } from "../../config/redact.ts";
 import type { PrismaClient } from "../../db/client.ts";
-import { discordNonce, type DiscordPublisher } from "../../discord/publisher.ts";
+import { discordNonce, type Publisher } from "../../discord/publisher.ts";
 import { isPermanent } from "../../engines/errors.ts";
 import type { EngineRegistry } from "../../engines/registry.ts";
 import type { Logger } from "../../log.ts";
@@ -15,7 +15,7 @@ export interface GenerateWorkerDeps {
   prisma: PrismaClient;
   engines: EngineRegistry;
   /** Absent when this process has no Discord token: results are stored, not posted. */
-  publisher?: DiscordPublisher;
+  publisher?: Publisher;
   dataDir: string;
   log: Logger;
 }

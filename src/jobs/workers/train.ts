@@ -3,7 +3,7 @@ import { join } from "node:path";
 import type { JobWithMetadata } from "pg-boss";
 import { redact } from "../../config/redact.ts";
 import type { PrismaClient } from "../../db/client.ts";
-import { discordNonce, isChannelGone, type DiscordPublisher, type OutgoingMessage } from "../../discord/publisher.ts";
+import { discordNonce, isChannelGone, type OutgoingMessage, type Publisher } from "../../discord/publisher.ts";
 import { isPermanent } from "../../engines/errors.ts";
 import { loadDataset } from "../../engines/gan/datasets/index.ts";
 import { trainedModelsDir } from "../../engines/gan/catalog.ts";
@@ -17,7 +17,7 @@ import { epochFromRow, epochToRow, type TrainingConfig } from "../training-runs.
 
 export interface TrainWorkerDeps {
   prisma: PrismaClient;
-  publisher?: DiscordPublisher;
+  publisher?: Publisher;
   dataDir: string;
   log: Logger;
 }
