@@ -26,6 +26,8 @@ export interface Presentation {
   fields?: { name: string; value: string }[];
   /** One line under the title: what the image shows or how to read it. */
   note?: string;
+  /** Files to attach besides the images (a dataset's zip); the engine keeps them within Discord's upload limit. */
+  attachments?: { name: string; data: Buffer }[];
 }
 
 export interface GenerationResult {

@@ -1,0 +1,40 @@
+import { SlashCommandBuilder } from "discord.js";
+import { checkPrompt, MAX_GUIDANCE, MAX_PER_PROMPT, MAX_STEPS, presetNames } from "../engines/diffusion/index.ts";
+import { guildBlockedWords } from "./imagine.ts";
+import { enqueueGeneration } from "./support/enqueue.ts";
+import type { Command } from "./support/types.ts";
+
+/** /dataset — the lab's synthetic-data exercise: a folder-per-prompt dataset with metadata, as one job. */
+export const command: Command = {
+  data: new SlashCommandBuilder()
+    .setName("dataset")
+    .setDescription("Generate a synthetic image dataset (folder per prompt, metadata, contact sheet, zip)")
+    .addStringOption((o) => o.setName("preset").setDescription("A prompt set from the lab").addChoices(...presetNames.map((p) => ({ name: p === "xray" ? "xray (synthetic medical X-rays, not for diagnosis)" : `${p} (city, village, robot, cyberpunk street, astronaut)`, value: p }))))
+    .addStringOption((o) => o.setName("prompts").setDescription("Your own prompts, separated by semicolons").setMaxLength(2000))
+    .addIntegerOption((o) => o.setName("per_prompt").setDescription(`Images per prompt, 1–${MAX_PER_PROMPT} (default 2)`).setMinValue(1).setMaxValue(MAX_PER_PROMPT))
+    .addIntegerOption((o) => o.setName("seed").setDescription("First seed (image k uses seed + k)").setMinValue(0).setMaxValue(2 ** 31 - 1))
+    .addIntegerOption((o) => o.setName("steps").setDescription(`Denoising steps, 1–${MAX_STEPS}`).setMinValue(1).setMaxValue(MAX_STEPS))
+    .addNumberOption((o) => o.setName("guidance").setDescription(`Guidance scale, 0–${MAX_GUIDANCE}`).setMinValue(0).setMaxValue(MAX_GUIDANCE))
+    .addStringOption((o) => o.setName("model").setDescription("Which model").addChoices({ name: "local ONNX model", value: "local" }, { name: "Hugging Face Inference", value: "hf" }))
+    .toJSON(),
+  defer: "none",
+  async execute(interaction, ctx) {
+    const prompts = interaction.options.getString("prompts");
+    if (prompts) {
+      const blocked = await guildBlockedWords(ctx, interaction.guildId);
+      for (const p of prompts.split(/[;\n]/).map((s) => s.trim()).filter(Boolean)) checkPrompt(p, blocked);
+    }
+    await enqueueGeneration(interaction, ctx, {
+      engine: "dataset",
+      params: {
+        preset: interaction.options.getString("preset"),
+        prompts,
+        perPrompt: interaction.options.getInteger("per_prompt"),
+        seed: interaction.options.getInteger("seed"),
+        steps: interaction.options.getInteger("steps"),
+        guidance: interaction.options.getNumber("guidance"),
+        model: interaction.options.getString("model"),
+      },
+    });
+  },
+};

@@ -1,0 +1,55 @@
+import { SlashCommandBuilder } from "discord.js";
+import { aspects, checkPrompt, MAX_GUIDANCE, MAX_IMAGES, MAX_PROMPT_LENGTH, MAX_STEPS } from "../engines/diffusion/index.ts";
+import { enqueueGeneration } from "./support/enqueue.ts";
+import type { CommandContext } from "./support/types.ts";
+import type { Command } from "./support/types.ts";
+
+/** /imagine — Stable Diffusion text-to-image, posted as a grid (2×2 for the default four). */
+export const command: Command = {
+  data: new SlashCommandBuilder()
+    .setName("imagine")
+    .setDescription("Draw images from a text prompt with Stable Diffusion")
+    .addStringOption((o) => o.setName("prompt").setDescription("What to draw, e.g. a cyberpunk street at night").setRequired(true).setMaxLength(MAX_PROMPT_LENGTH))
+    .addStringOption((o) => o.setName("negative").setDescription("What to keep out of the image, e.g. blurry, text").setMaxLength(MAX_PROMPT_LENGTH))
+    .addIntegerOption((o) => o.setName("n").setDescription(`How many images, 1–${MAX_IMAGES} (default ${MAX_IMAGES})`).setMinValue(1).setMaxValue(MAX_IMAGES))
+    .addIntegerOption((o) => o.setName("steps").setDescription(`Denoising steps, 1–${MAX_STEPS} (default: the model's)`).setMinValue(1).setMaxValue(MAX_STEPS))
+    .addNumberOption((o) => o.setName("guidance").setDescription(`How closely to follow the prompt, 0–${MAX_GUIDANCE} (default: the model's)`).setMinValue(0).setMaxValue(MAX_GUIDANCE))
+    .addIntegerOption((o) => o.setName("seed").setDescription("Seed, to draw the same images again").setMinValue(0).setMaxValue(2 ** 31 - 1))
+    .addStringOption((o) => o.setName("aspect").setDescription("Aspect ratio (default 1:1)").addChoices(...aspects.map((a) => ({ name: a, value: a }))))
+    .addStringOption((o) =>
+      o
+        .setName("model")
+        .setDescription("Which model (default: the first configured)")
+        .addChoices({ name: "local ONNX model", value: "local" }, { name: "Hugging Face Inference", value: "hf" }),
+    )
+    .toJSON(),
+  defer: "none",
+  async execute(interaction, ctx) {
+    const prompt = interaction.options.getString("prompt", true);
+    // The server's own blocked words, before anything is queued (the engine checks the default list).
+    checkPrompt(prompt, await guildBlockedWords(ctx, interaction.guildId));
+    await enqueueGeneration(interaction, ctx, {
+      engine: "diffusion",
+      params: {
+        prompt,
+        negative: interaction.options.getString("negative"),
+        n: interaction.options.getInteger("n"),
+        steps: interaction.options.getInteger("steps"),
+        guidance: interaction.options.getNumber("guidance"),
+        seed: interaction.options.getInteger("seed"),
+        aspect: interaction.options.getString("aspect"),
+        model: interaction.options.getString("model"),
+      },
+    });
+  },
+};
+
+/** Guild.settings.blockedWords: a list of words or phrases, or one comma-separated string. */
+export async function guildBlockedWords(ctx: CommandContext, guildId: string | null): Promise<string[]> {
+  if (!guildId) return [];
+  const guild = await ctx.prisma.guild.findUnique({ where: { id: guildId }, select: { settings: true } });
+  const value = (guild?.settings as { blockedWords?: unknown } | null | undefined)?.blockedWords;
+  if (Array.isArray(value)) return value.filter((w): w is string => typeof w === "string");
+  if (typeof value === "string") return value.split(",");
+  return [];
+}

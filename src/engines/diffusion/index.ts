@@ -1,0 +1,12 @@
+export { DiffusionEngine, type DiffusionEngineOptions } from "./engine.ts";
+export { aspects, MAX_GUIDANCE, MAX_IMAGES, MAX_STEPS, sizeFor, type Aspect, type DiffusionParams } from "./params.ts";
+export { checkPrompt, defaultBlockedWords, findBlockedWord, MAX_PROMPT_LENGTH } from "./prompt-policy.ts";
+export type { DiffusionProvider, ImageRequest } from "./provider.ts";
+export { LocalDiffusionProvider } from "./local/provider.ts";
+export { StableDiffusionPipeline, type PipelineProfile, type TextToImageRequest } from "./local/pipeline.ts";
+export { HfDiffusionProvider } from "./remote/hf-provider.ts";
+export { schedulerNames, type SchedulerName } from "./schedulers/index.ts";
+export { diffusionOptions } from "./from-config.ts";
+export { buildDataset, humanBytes, MAX_DATASET_IMAGES, type Dataset, type DatasetRequest, type DatasetRow } from "./dataset/build.ts";
+export { parsePromptFile, presetNames, presets, slug } from "./dataset/presets.ts";
+export { DatasetEngine, MAX_DISCORD_IMAGES, MAX_DISCORD_PROMPTS, MAX_PER_PROMPT, type DatasetParams } from "./dataset/engine.ts";
