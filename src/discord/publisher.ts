@@ -100,6 +100,14 @@ export class DiscordPublisher {
     }) as Promise<APIMessage>;
   }
 
+  /**
+   * Shows progress on the interaction reply while its token lives; does nothing after (a
+   * channel post per progress step would be noise, and the result posts there anyway).
+   */
+  async progress(target: ResultTarget, message: OutgoingMessage): Promise<void> {
+    if (this.tokenUsable(target)) await this.editOriginal(target.applicationId!, target.interactionToken!, message);
+  }
+
   editChannelMessage(channelId: string, messageId: string, message: OutgoingMessage): Promise<APIMessage> {
     return this.rest.patch(Routes.channelMessage(channelId, messageId), {
       body: { ...body(message), allowed_mentions: { parse: [] } },
@@ -123,7 +131,7 @@ function body(message: OutgoingMessage) {
 }
 
 /** What the workers need to post results and training progress. */
-export type Publisher = Pick<DiscordPublisher, "deliver" | "postToChannel" | "editChannelMessage">;
+export type Publisher = Pick<DiscordPublisher, "deliver" | "progress" | "postToChannel" | "editChannelMessage">;
 
 /**
  * Sends each post to the Discord its request came from: the playground's local Discord owns
@@ -136,8 +144,15 @@ export class RoutingPublisher implements Publisher {
   ) {}
 
   deliver(target: ResultTarget, message: OutgoingMessage): Promise<Delivered> {
-    const local = target.applicationId === this.local.applicationId || (target.channelId !== null && this.local.ownsChannel(target.channelId));
-    return this.pick(local).deliver(target, message);
+    return this.pick(this.isLocal(target)).deliver(target, message);
+  }
+
+  progress(target: ResultTarget, message: OutgoingMessage): Promise<void> {
+    return this.pick(this.isLocal(target)).progress(target, message);
+  }
+
+  private isLocal(target: ResultTarget): boolean {
+    return target.applicationId === this.local.applicationId || (target.channelId !== null && this.local.ownsChannel(target.channelId));
   }
 
   postToChannel(channelId: string, message: OutgoingMessage, nonce?: string, mentionUsers?: string[]): Promise<APIMessage> {

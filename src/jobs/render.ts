@@ -57,6 +57,7 @@ export function resultMessage(result: GenerationResult, p: Provenance, rendered:
   const lead: OutgoingFile[] = [];
   if (rendered.grid) lead.push({ name: `genlab-${short}-grid.png`, data: rendered.grid });
   if (rendered.animation) lead.push({ name: `genlab-${short}-animation.gif`, data: rendered.animation });
+  for (const a of result.presentation?.attachments ?? []) lead.push({ name: a.name, data: a.data });
   const files: OutgoingFile[] = [...lead, ...rendered.images.slice(0, 10 - lead.length).map((im) => ({ name: `genlab-${short}-${im.index}.png`, data: im.png }))];
   const shown = files[0]!.name;
   const params = Object.entries(result.params)
@@ -90,6 +91,11 @@ export function resultButtons(generationId: string): APIActionRowComponent<APICo
     type: ComponentType.ActionRow,
     components: [button("reroll", "🎲", "Reroll", ButtonStyle.Primary), button("info", "ℹ️", "Info", ButtonStyle.Secondary), button("delete", "🗑", "Delete", ButtonStyle.Danger)],
   };
+}
+
+/** The Cancel button on a request that is waiting or being drawn. */
+export function cancelButton(generationId: string): APIActionRowComponent<APIComponentInMessageActionRow> {
+  return { type: ComponentType.ActionRow, components: [{ type: ComponentType.Button, style: ButtonStyle.Secondary, custom_id: `gen:cancel:${generationId}`, label: "Cancel" }] };
 }
 
 function truncate(s: string, n: number): string {

@@ -207,6 +207,17 @@ describe("GenLab bot against a fake Discord (real discord.js client)", () => {
     expect(reply.content).not.toContain("kaboom");
   });
 
+  it("a long job shows its progress on the reply, then the result replaces it", async () => {
+    const h = fake.interact({ name: "pattern", options: [{ name: "engine", type: 3, value: "slow" }], userId: STUDENT });
+    await h.callback();
+    const edit = await fake.waitFor((r) => r.method === "PATCH" && r.path.endsWith(`/${h.token}/messages/@original`) && /Drawing/.test(r.body?.content ?? ""), 10_000);
+    expect(edit.body.content).toMatch(/^🎨 Drawing on Pattern \(test engine\)… ▰▰▰▰▰▱▱▱▱▱ 50 % · halfway · generation `[0-9a-f-]{36}`\.$/);
+    expect(edit.body.components[0].components[0].custom_id).toMatch(/^gen:cancel:/);
+    const msg = await waitUntil(async () => withImages(h.original()), "the result");
+    expect(msg.content).toBe("");
+    expect(msg.components[0].components.map((c: { label: string }) => c.label)).toEqual(["Reroll", "Info", "Delete"]);
+  });
+
   it("after the interaction token expires, the result is posted to the channel once, mentioning the requester", async () => {
     const h = fake.interact({ name: "pattern", options: [{ name: "engine", type: 3, value: "slow" }, { name: "n", type: 4, value: 2 }], userId: STUDENT });
     await h.callback();

@@ -36,7 +36,11 @@ export function patternEngine(opts: PatternOptions = {}): Engine<PatternParams> 
     async generate({ n, seed, size }, ctx): Promise<GenerationResult> {
       this.calls++;
       if (opts.startedMarker) writeFileSync(opts.startedMarker, String(seed));
-      if (opts.delayMs) await sleep(opts.delayMs, undefined, { signal: ctx.signal });
+      if (opts.delayMs) {
+        await sleep(opts.delayMs / 2, undefined, { signal: ctx.signal });
+        ctx.onProgress?.(0.5, "halfway");
+        await sleep(opts.delayMs / 2, undefined, { signal: ctx.signal });
+      }
       if (failuresLeft > 0) {
         failuresLeft--;
         throw new Error("simulated transient failure (GPU busy)");

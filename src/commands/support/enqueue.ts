@@ -1,7 +1,7 @@
 import type { ButtonInteraction, ChatInputCommandInteraction } from "discord.js";
-import { ButtonStyle, ComponentType } from "discord.js";
 import { UserFacingError } from "../../config/errors.ts";
 import { queueGeneration } from "../../jobs/generations.ts";
+import { cancelButton } from "../../jobs/render.ts";
 import { activeRequests, queuePosition } from "../../jobs/queue-position.ts";
 import type { CommandContext } from "./types.ts";
 
@@ -43,6 +43,3 @@ export async function enqueueGeneration(
   return id;
 }
 
-function cancelButton(generationId: string) {
-  return { type: ComponentType.ActionRow as const, components: [{ type: ComponentType.Button as const, style: ButtonStyle.Secondary as const, custom_id: `gen:cancel:${generationId}`, label: "Cancel" }] };
-}

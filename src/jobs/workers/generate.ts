@@ -4,12 +4,12 @@ import { join } from "node:path";
 import type { JobWithMetadata } from "pg-boss";
 import { redact } from "../../config/redact.ts";
 import type { PrismaClient } from "../../db/client.ts";
-import { discordNonce, type Publisher } from "../../discord/publisher.ts";
+import { discordNonce, type Publisher, type ResultTarget } from "../../discord/publisher.ts";
 import { isPermanent } from "../../engines/errors.ts";
 import type { EngineRegistry } from "../../engines/registry.ts";
 import type { Logger } from "../../log.ts";
 import type { GenerateJob } from "../queue.ts";
-import { renderImages, resultMessage, type Provenance } from "../render.ts";
+import { cancelButton, renderImages, resultMessage, type Provenance } from "../render.ts";
 
 export interface GenerateWorkerDeps {
   prisma: PrismaClient;
@@ -54,7 +54,8 @@ export async function runGenerateJob(deps: GenerateWorkerDeps, job: JobWithMetad
     const engine = deps.engines.get(gen.engine);
     const params = engine.validate(gen.params as Record<string, unknown>);
     const t0 = performance.now();
-    const result = await engine.generate(params, { signal: job.signal });
+    const progress = progressReporter(deps, target, id, engine.title);
+    const result = await engine.generate(params, { signal: job.signal, onProgress: progress.report }).finally(() => progress.done());
     const engineMs = performance.now() - t0;
 
     const t1 = performance.now();
@@ -119,6 +120,27 @@ export async function runGenerateJob(deps: GenerateWorkerDeps, job: JobWithMetad
   }
 }
 
+/** Engines report a fraction done; the reply shows it at most every few seconds. */
+export const PROGRESS_EVERY_MS = 3000;
+
+/**
+ * Edits the reply with "Drawing… 40 %" while a long engine runs (diffusion on a CPU takes
+ * minutes). Edits are chained, so none lands after the result; failures only get logged.
+ */
+function progressReporter(deps: GenerateWorkerDeps, target: ResultTarget, id: string, title: string): { report: (fraction: number, note?: string) => void; done: () => Promise<void> } {
+  let last = -Infinity; // the first report shows at once
+  let chain: Promise<void> = Promise.resolve();
+  return {
+    report(fraction, note) {
+      if (!deps.publisher || fraction >= 1 || Date.now() - last < PROGRESS_EVERY_MS) return;
+      last = Date.now();
+      const bar = "▰".repeat(Math.round(fraction * 10)).padEnd(10, "▱");
+      const content = `🎨 Drawing on ${title}… ${bar} ${Math.round(fraction * 100)} %${note ? ` · ${note}` : ""} · generation \`${id}\`.`;
+      chain = chain.then(() => deps.publisher!.progress(target, { content, components: [cancelButton(id)] })).catch((err: unknown) => deps.log.debug({ err, generationId: id }, "progress edit failed"));
+    },
+    done: () => chain,
+  };
+}
 
 function round(ms: number): number {
   return Math.round(ms * 10) / 10;
