@@ -5,10 +5,13 @@ import { openDatabase, type Database } from "./db/database.ts";
 import { startBot, type Bot } from "./discord/client.ts";
 import { DiscordPublisher, RoutingPublisher, type Publisher } from "./discord/publisher.ts";
 import { createRouter } from "./discord/router.ts";
+import { startConfiguredInteractionsEndpoint, type InteractionsEndpoint } from "./discord/http-interactions.ts";
+import { startShards, type Shards } from "./discord/sharding.ts";
 import { builtinEngines, EngineRegistry, type AnyEngine } from "./engines/index.ts";
 import { JobQueue } from "./jobs/queue.ts";
 import { runGenerateJob } from "./jobs/workers/generate.ts";
 import { runTrainJob } from "./jobs/workers/train.ts";
+import { GuildSettingsStore } from "./guilds/settings.ts";
 import type { Logger } from "./log.ts";
 import { checkPlaygroundAddress, startPlayground, type Playground } from "./playground/index.ts";
 
@@ -32,6 +35,10 @@ export interface App {
   engines: EngineRegistry;
   bot?: Bot;
   playground?: Playground;
+  /** Discord's HTTP-interactions endpoint, when GENLAB_INTERACTIONS_PORT is set */
+  interactions?: InteractionsEndpoint;
+  /** the gateway bot's shard processes, when GENLAB_SHARDS is set (then `bot` is unset) */
+  shards?: Shards;
   stop(): Promise<void>;
 }
 
@@ -53,7 +60,7 @@ export async function startApp(opts: AppOptions): Promise<App> {
     const engines = new EngineRegistry([...builtinEngines(config, log), ...(opts.engines ?? [])]);
     const discord = config.DISCORD_TOKEN ? DiscordPublisher.fromToken(config.DISCORD_TOKEN, config.DISCORD_API_URL) : undefined;
     const modules = opts.bot || opts.playground ? await loadCommandModules(opts.commands) : undefined;
-    const route = modules && createRouter(modules, { config, prisma: db.prisma, queue, engines, log });
+    const route = modules && createRouter(modules, { config, prisma: db.prisma, queue, engines, settings: new GuildSettingsStore(db.prisma), log });
 
     // The playground's bot logs in to a local Discord; the workers post its results there.
     let playground: Playground | undefined;
@@ -70,7 +77,11 @@ export async function startApp(opts: AppOptions): Promise<App> {
       await queue.workTraining((job) => runTrainJob({ prisma: db.prisma, publisher, dataDir: config.GENLAB_DATA_DIR, log }, job));
     }
     let bot: Bot | undefined;
-    if (opts.bot && config.DISCORD_TOKEN) {
+    let shards: Shards | undefined;
+    if (opts.bot && config.DISCORD_TOKEN && config.GENLAB_SHARDS) {
+      shards = await startShards({ config, databaseUrl: db.url, log });
+      stops.push(() => shards!.stop());
+    } else if (opts.bot && config.DISCORD_TOKEN) {
       bot = await startBot({ token: config.DISCORD_TOKEN, apiUrl: config.DISCORD_API_URL, log, onInteraction: route! });
       stops.push(() => bot!.stop());
     } else if (opts.bot) {
@@ -82,8 +93,10 @@ export async function startApp(opts: AppOptions): Promise<App> {
     } else if (!publisher) {
       log.warn("DISCORD_TOKEN is not set, so this worker stores results but cannot post them to Discord: give it the bot's token too.");
     }
+    const interactions = opts.bot ? await startConfiguredInteractionsEndpoint({ config, log, onInteraction: route! }) : undefined;
+    if (interactions) stops.push(() => interactions.stop());
     if (playground) log.info({ url: playground.url }, `playground: open ${playground.url}`);
-    return { db, queue, engines, bot, playground, stop: stopAll };
+    return { db, queue, engines, bot, playground, interactions, shards, stop: stopAll };
   } catch (e) {
     await stopAll();
     throw e;

@@ -26,8 +26,11 @@ export const command: Command = {
   defer: "none",
   async execute(interaction, ctx) {
     const prompt = interaction.options.getString("prompt", true);
+    const settings = await ctx.settings.get(interaction.guildId);
+    // The default word list can be lifted only where the server allows it and Discord marks the channel age-restricted.
+    const ageRestricted = settings.nsfw === "age-restricted" && isAgeRestricted(interaction.channel);
     // The server's own blocked words, before anything is queued (the engine checks the default list).
-    checkPrompt(prompt, await guildBlockedWords(ctx, interaction.guildId));
+    checkPrompt(prompt, settings.blockedWords ?? [], { defaults: !ageRestricted });
     await enqueueGeneration(interaction, ctx, {
       engine: "diffusion",
       params: {
@@ -39,17 +42,17 @@ export const command: Command = {
         seed: interaction.options.getInteger("seed"),
         aspect: interaction.options.getString("aspect"),
         model: interaction.options.getString("model"),
+        ...(ageRestricted ? { ageRestricted: true } : {}),
       },
     });
   },
 };
 
-/** Guild.settings.blockedWords: a list of words or phrases, or one comma-separated string. */
+/** The server's own blocked words (/config blocked-words). */
 export async function guildBlockedWords(ctx: CommandContext, guildId: string | null): Promise<string[]> {
-  if (!guildId) return [];
-  const guild = await ctx.prisma.guild.findUnique({ where: { id: guildId }, select: { settings: true } });
-  const value = (guild?.settings as { blockedWords?: unknown } | null | undefined)?.blockedWords;
-  if (Array.isArray(value)) return value.filter((w): w is string => typeof w === "string");
-  if (typeof value === "string") return value.split(",");
-  return [];
+  return (await ctx.settings.get(guildId)).blockedWords ?? [];
+}
+
+function isAgeRestricted(channel: unknown): boolean {
+  return typeof channel === "object" && channel !== null && "nsfw" in channel && (channel as { nsfw: unknown }).nsfw === true;
 }

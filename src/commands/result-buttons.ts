@@ -1,5 +1,6 @@
 import { MessageFlags, PermissionFlagsBits, Routes, type ButtonInteraction, type REST } from "discord.js";
 import { UserFacingError } from "../config/errors.ts";
+import { recordAudit } from "../guilds/audit.ts";
 import { enqueueGeneration } from "./support/enqueue.ts";
 import { provenanceEmbed } from "./provenance.ts";
 import type { ButtonHandler, CommandContext } from "./support/types.ts";
@@ -27,6 +28,8 @@ export const buttons: ButtonHandler = {
       await interaction.message.delete();
       await ctx.prisma.generation.update({ where: { id: gen.id }, data: { deletedAt: new Date() } });
       ctx.log.info({ generationId: gen.id, by: interaction.user.id, own }, "generation message deleted");
+      // A moderator removing someone else's images is an admin action: on the record.
+      if (!own) await recordAudit(ctx.prisma, { guildId: interaction.guildId, actorId: interaction.user.id, action: "generation.delete", target: gen.id, details: { requesterId: gen.requesterId, messageId: interaction.message.id } });
       await interaction.reply({ content: `🗑 Deleted. Its record stays: \`/provenance target:${gen.id}\``, flags: MessageFlags.Ephemeral });
     }
   },

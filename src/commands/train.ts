@@ -2,6 +2,7 @@ import { ChannelType, EmbedBuilder, MessageFlags, SlashCommandBuilder, type Chat
 import { UserFacingError } from "../config/errors.ts";
 import { statusEmbed } from "../jobs/training-embeds.ts";
 import { ACTIVE_STATUSES, epochFromRow, findRun, queueTrainingRun, type TrainingConfig } from "../jobs/training-runs.ts";
+import { recordAudit } from "../guilds/audit.ts";
 import { requireTeacher } from "./support/permissions.ts";
 import type { Command, CommandContext } from "./support/types.ts";
 
@@ -76,6 +77,7 @@ async function start(interaction: ChatInputCommandInteraction, ctx: CommandConte
     channelId,
   });
   ctx.log.info({ runId: run.id, user: interaction.user.id, guild: interaction.guildId, config }, "training run queued");
+  await recordAudit(ctx.prisma, { guildId: interaction.guildId, actorId: interaction.user.id, action: "train.start", target: run.id, details: { name: run.name, config, channelId } });
   await interaction.reply({ content: `🏋️ Queued **${run.name}**: ${config.epochs} epochs of ${config.arch}${config.conditional ? " (conditional)" : ""} on ${config.dataset}. Progress appears in <#${channelId}>.` });
 }
 
@@ -86,6 +88,7 @@ async function stop(interaction: ChatInputCommandInteraction | import("discord.j
   if (!ACTIVE_STATUSES.includes(run.status as (typeof ACTIVE_STATUSES)[number])) throw new UserFacingError(`${run.modelName} is already ${run.status}.`);
   await ctx.prisma.trainingRun.update({ where: { id: run.id }, data: { status: "stopping" } });
   ctx.log.info({ runId: run.id, user: interaction.user.id }, "training run stop requested");
+  await recordAudit(ctx.prisma, { guildId: interaction.guildId, actorId: interaction.user.id, action: "train.stop", target: run.id, details: { name: run.modelName } });
   await interaction.reply({ content: `⏹️ Stopping **${run.modelName}** after the current step; its last finished epoch is kept (/train resume run:${run.modelName}).`, flags: MessageFlags.Ephemeral });
 }
 
@@ -96,6 +99,7 @@ async function resume(interaction: ChatInputCommandInteraction, ctx: CommandCont
   if (run.status !== "stopped" && run.status !== "failed") throw new UserFacingError(`${run.modelName} is ${run.status}; only a stopped or failed run can be resumed.`);
   const jobId = await ctx.queue.enqueueTraining(run.id);
   await ctx.prisma.trainingRun.update({ where: { id: run.id }, data: { status: "queued", jobId, error: null, finishedAt: null } });
+  await recordAudit(ctx.prisma, { guildId: interaction.guildId, actorId: interaction.user.id, action: "train.resume", target: run.id, details: { name: run.modelName, after: run.epochsDone } });
   await interaction.reply({ content: `▶️ Resuming **${run.modelName}** after epoch ${run.epochsDone}.` });
 }
 

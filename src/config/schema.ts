@@ -12,6 +12,7 @@ export const configSchema = z.object({
   DISCORD_APPLICATION_ID: z.string().regex(/^\d{15,22}$/, "must be the numeric application id from the Discord Developer Portal").optional(),
   DISCORD_API_URL: z.url("must be a URL such as https://discord.com/api").default("https://discord.com/api"),
   DISCORD_GUILD_ID: z.string().regex(/^\d{15,22}$/, "must be a numeric guild (server) id").optional(),
+  DISCORD_PUBLIC_KEY: z.string().regex(/^[0-9a-fA-F]{64}$/, "must be the 64-hex-digit public key from the General Information page of your Discord application").optional(),
   DATABASE_URL: z
     .string()
     .regex(/^postgres(ql)?:\/\//, "must be a PostgreSQL URL such as postgresql://user:password@host:5432/genlab, or unset to use the embedded database")
@@ -39,8 +40,13 @@ export const configSchema = z.object({
   GENLAB_PLAYGROUND_HOST: z.string().min(1).default("127.0.0.1"),
   GENLAB_PLAYGROUND_PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   GENLAB_PLAYGROUND_PASSWORD: z.string().min(8, "is too short: use at least 8 characters").optional(),
+  GENLAB_INTERACTIONS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  GENLAB_INTERACTIONS_HOST: z.string().min(1).default("127.0.0.1"),
+  GENLAB_SHARDS: z.string().regex(/^(auto|[1-9]\d{0,3})$/, "must be auto or a number of shards such as 2").optional(),
   GENLAB_MAX_RUNS_PER_GUILD: z.coerce.number().int().min(1).max(16).default(1),
   GENLAB_MAX_JOBS_PER_USER: z.coerce.number().int().min(1).max(100).default(2),
+  GENLAB_USER_PER_MINUTE: z.coerce.number().int().min(1).max(600).default(10),
+  GENLAB_GUILD_PER_MINUTE: z.coerce.number().int().min(1).max(6000).default(120),
 });
 
 export type Config = z.infer<typeof configSchema>;
@@ -54,6 +60,7 @@ export const configHelp: Record<keyof Config, string> = {
   DISCORD_APPLICATION_ID: "Application id; read from Discord at login when unset.",
   DISCORD_API_URL: "Discord REST base URL (tests point it at a fake Discord).",
   DISCORD_GUILD_ID: "Default guild for `genlab register-commands` (guild commands update at once).",
+  DISCORD_PUBLIC_KEY: "Application public key (hex, General Information page); needed for HTTP interactions.",
   DATABASE_URL: "PostgreSQL URL. Unset: an embedded PostgreSQL under GENLAB_DATA_DIR.",
   GENLAB_DATA_DIR: "Where the embedded database and generated images live.",
   GENLAB_WORKER_CONCURRENCY: "Jobs one worker process runs at once.",
@@ -77,7 +84,12 @@ export const configHelp: Record<keyof Config, string> = {
   GENLAB_PLAYGROUND_HOST: "Address the playground listens on; anything but loopback needs GENLAB_PLAYGROUND_PASSWORD.",
   GENLAB_PLAYGROUND_PORT: "Port of the playground (0: any free port).",
   GENLAB_PLAYGROUND_PASSWORD: "Password for the playground (HTTP basic auth, any user name); required off loopback.",
+  GENLAB_INTERACTIONS_PORT: "When set, `genlab start` serves Discord's HTTP interactions at POST /interactions on this port (0: any free port).",
+  GENLAB_INTERACTIONS_HOST: "Address the interactions endpoint listens on; put a TLS reverse proxy in front of it.",
+  GENLAB_SHARDS: "`auto` or a number: `genlab start` runs the gateway bot in that many shard processes (workers stay in the main one).",
   GENLAB_GAN_MODELS_DIR: "Extra folder of GAN models (each a `genlab train` model folder) for /gan sample.",
   GENLAB_MAX_RUNS_PER_GUILD: "Training runs one server may have queued or running at once.",
   GENLAB_MAX_JOBS_PER_USER: "Image requests one person may have queued or running at once.",
+  GENLAB_USER_PER_MINUTE: "Image requests one person may make per minute (a server's /config limits override it).",
+  GENLAB_GUILD_PER_MINUTE: "Image requests one server may make per minute (a server's /config limits override it).",
 };

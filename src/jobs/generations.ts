@@ -44,7 +44,10 @@ export async function queueGeneration(
   });
   try {
     await beforeEnqueue?.(gen);
-    const jobId = await queue.enqueueGeneration(gen.id);
+    // Round-robin between people: a person's k-th waiting request runs after everyone's
+    // (k−1)-th, so one student's burst cannot hold the class up.
+    const rank = await prisma.generation.count({ where: { requesterId: requester.id, status: { in: ["queued", "running"] }, queuedAt: { lt: gen.queuedAt }, id: { not: gen.id } } });
+    const jobId = await queue.enqueueGeneration(gen.id, -rank);
     await prisma.generation.update({ where: { id: gen.id }, data: { jobId } });
     return { id: gen.id, jobId };
   } catch (e) {

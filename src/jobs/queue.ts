@@ -51,9 +51,12 @@ export class JobQueue {
     return new JobQueue(boss, config, log);
   }
 
-  /** Queues a generation; the job id is pg-boss's. `singletonKey` makes a re-send a no-op. */
-  async enqueueGeneration(generationId: string): Promise<string> {
-    return this.send(GENERATE, { generationId } satisfies GenerateJob, generationId, 3600);
+  /**
+   * Queues a generation; the job id is pg-boss's. `singletonKey` makes a re-send a no-op.
+   * Higher priority runs first; equal priorities run in the order they came.
+   */
+  async enqueueGeneration(generationId: string, priority = 0): Promise<string> {
+    return this.send(GENERATE, { generationId } satisfies GenerateJob, generationId, 3600, priority);
   }
 
   /** Queues (or re-queues, to resume) a training run. */
@@ -62,7 +65,7 @@ export class JobQueue {
     return this.send(TRAIN, { runId } satisfies TrainJob, `${runId}:${Date.now()}`, 24 * 3600);
   }
 
-  private async send(queue: string, data: object, singletonKey: string, expireInSeconds: number): Promise<string> {
+  private async send(queue: string, data: object, singletonKey: string, expireInSeconds: number, priority = 0): Promise<string> {
     const c = this.config;
     // Retry and heartbeat go on each job, so a changed configuration applies to new jobs at once.
     const id = await this.boss.send(queue, data, {
@@ -73,6 +76,7 @@ export class JobQueue {
       retryDelayMax: 300,
       heartbeatSeconds: c.GENLAB_JOB_HEARTBEAT_SECONDS,
       expireInSeconds,
+      priority,
     });
     if (!id) throw new Error(`${queue} job ${singletonKey} is already queued`);
     return id;

@@ -24,7 +24,7 @@ describe("offline migrations", () => {
       expect(r.finished_at).not.toBeNull();
     }
     const tables = (await query<{ table_name: string }>(url, "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY 1")).map((t) => t.table_name);
-    expect(tables).toEqual(["EpochMetric", "Generation", "Guild", "Image", "ModelArtifact", "TrainingRun", "User", "_prisma_migrations"]);
+    expect(tables).toEqual(["AuditEvent", "EpochMetric", "Generation", "Guild", "Image", "ModelArtifact", "TrainingRun", "User", "_prisma_migrations"]);
     const indexes = (await query<{ indexname: string }>(url, "SELECT indexname FROM pg_indexes WHERE tablename = 'Generation'")).map((i) => i.indexname);
     expect(indexes).toEqual(expect.arrayContaining(["Generation_messageId_idx", "Generation_requesterId_createdAt_idx", "Generation_interactionId_key"]));
   });

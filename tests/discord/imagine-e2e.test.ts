@@ -76,12 +76,13 @@ describe("/imagine through the fake Discord, on a tiny local Stable Diffusion", 
     expect(await app.db.prisma.generation.count()).toBe(before);
   });
 
-  it("honours the server's own blocked words from Guild.settings", async () => {
-    await app.db.prisma.guild.upsert({ where: { id: fake.guildId }, create: { id: fake.guildId, settings: { blockedWords: ["dragon", "red car"] } }, update: { settings: { blockedWords: ["dragon", "red car"] } } });
+  it("honours the server's own blocked words, set with /config and in force at once", async () => {
+    const config = (words: string) => fake.interact({ name: "config", options: [{ type: 1, name: "blocked-words", options: [str("words", words)] }], userId: "500000000000000999", permissions: "32" }).callback();
+    expect((await config("dragon, red car")).data.content).toContain("• Blocked words: dragon, red car");
     const cb = await fake.interact({ name: "imagine", options: [str("prompt", "A Red  Car in a village")], userId: STUDENT }).callback();
     expect(cb.data.flags & EPHEMERAL).toBe(EPHEMERAL);
     expect(cb.data.content).toBe('⚠️ The prompt contains "red car", which this server does not allow: rephrase it.');
-    await app.db.prisma.guild.update({ where: { id: fake.guildId }, data: { settings: {} } });
+    await config("none");
   });
 
   it("/dataset preset:xray writes the dataset as a job and posts its contact sheet, marked synthetic", async () => {

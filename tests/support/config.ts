@@ -11,6 +11,9 @@ export function testConfig(env: Record<string, string | undefined> = {}): Config
     GENLAB_JOB_HEARTBEAT_SECONDS: "10",
     GENLAB_JOB_MONITOR_SECONDS: "1",
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? "silent",
+    // Tests send bursts; the rate-limit tests set their own.
+    GENLAB_USER_PER_MINUTE: "600",
+    GENLAB_GUILD_PER_MINUTE: "6000",
     ...env,
   });
 }

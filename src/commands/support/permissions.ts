@@ -8,8 +8,7 @@ import type { CommandContext } from "./types.ts";
  */
 export async function requireTeacher(interaction: ChatInputCommandInteraction | ButtonInteraction, ctx: CommandContext, action: string): Promise<void> {
   if (interaction.memberPermissions?.has(PermissionFlagsBits.ManageGuild)) return;
-  const guild = interaction.guildId ? await ctx.prisma.guild.findUnique({ where: { id: interaction.guildId } }) : null;
-  const teacherRole = (guild?.settings as { teacherRoleId?: string } | null)?.teacherRoleId;
+  const teacherRole = (await ctx.settings.get(interaction.guildId)).teacherRoleId;
   const roles = interaction.member && "roles" in interaction.member ? interaction.member.roles : undefined;
   const hasRole = teacherRole && (Array.isArray(roles) ? roles.includes(teacherRole) : roles?.cache.has(teacherRole));
   if (hasRole) return;

@@ -7,6 +7,7 @@ import type {
 import type { Config } from "../../config/schema.ts";
 import type { PrismaClient } from "../../db/client.ts";
 import type { EngineRegistry } from "../../engines/registry.ts";
+import type { GuildSettingsStore } from "../../guilds/settings.ts";
 import type { JobQueue } from "../../jobs/queue.ts";
 import type { Logger } from "../../log.ts";
 
@@ -16,6 +17,8 @@ export interface CommandContext {
   prisma: PrismaClient;
   queue: JobQueue;
   engines: EngineRegistry;
+  /** Each server's /config, cached. */
+  settings: GuildSettingsStore;
   log: Logger;
 }
 

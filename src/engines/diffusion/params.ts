@@ -17,6 +17,8 @@ export interface DiffusionParams extends Record<string, unknown> {
   /** "local" (SD_MODEL_DIR) or "hf" (Hugging Face Inference). */
   model: string;
   scheduler: SchedulerName | null;
+  /** Set by /imagine only where the server's NSFW policy lets an age-restricted channel skip the default word list. */
+  ageRestricted?: true;
 }
 
 export const MAX_IMAGES = 4;
@@ -46,7 +48,8 @@ export function sizeFor(aspect: Aspect, base: number): { width: number; height: 
 
 export function parseParams(raw: Record<string, unknown>, model: string, defaults: ModelDefaults): DiffusionParams {
   const prompt = typeof raw.prompt === "string" ? raw.prompt.trim() : "";
-  checkPrompt(prompt);
+  const ageRestricted = raw.ageRestricted === true;
+  checkPrompt(prompt, [], { defaults: !ageRestricted });
   const negative = present(raw.negative) ? String(raw.negative).trim() : "";
   if (negative.length > MAX_PROMPT_LENGTH) throw new EngineInputError(`The negative prompt is ${negative.length} characters long; the limit is ${MAX_PROMPT_LENGTH}: shorten it.`);
   const n = intIn(raw.n, "n", 1, MAX_IMAGES, MAX_IMAGES);
@@ -63,7 +66,7 @@ export function parseParams(raw: Record<string, unknown>, model: string, default
   const width = present(raw.width) ? intIn(raw.width, "width", 64, 2048, size.width) : size.width;
   const height = present(raw.height) ? intIn(raw.height, "height", 64, 2048, size.height) : size.height;
   if (width % 8 || height % 8) throw new EngineInputError(`width and height must be multiples of 8, not ${width}×${height}.`);
-  return { prompt, negative, n, steps, guidance, seed, aspect, width, height, model, scheduler };
+  return { prompt, negative, n, steps, guidance, seed, aspect, width, height, model, scheduler, ...(ageRestricted ? { ageRestricted: true as const } : {}) };
 }
 
 function present(v: unknown): boolean {

@@ -27,11 +27,14 @@ export function findBlockedWord(text: string, words: Iterable<string>): string |
   return undefined;
 }
 
-/** Throws the one-sentence reply when the prompt is empty, too long or has a blocked word. */
-export function checkPrompt(prompt: string, extraBlocked: Iterable<string> = []): void {
+/**
+ * Throws the one-sentence reply when the prompt is empty, too long or has a blocked word.
+ * `defaults: false` leaves out the default list (a server's policy for age-restricted channels).
+ */
+export function checkPrompt(prompt: string, extraBlocked: Iterable<string> = [], opts: { defaults?: boolean } = {}): void {
   if (!prompt.trim()) throw new EngineInputError("The prompt is empty: describe the image you want, e.g. `a cyberpunk street at night`.");
   if (prompt.length > MAX_PROMPT_LENGTH) throw new EngineInputError(`The prompt is ${prompt.length} characters long; the limit is ${MAX_PROMPT_LENGTH}: shorten it.`);
-  const blocked = findBlockedWord(prompt, [...defaultBlockedWords, ...extraBlocked]);
+  const blocked = findBlockedWord(prompt, [...(opts.defaults === false ? [] : defaultBlockedWords), ...extraBlocked]);
   if (blocked) throw new EngineInputError(`The prompt contains "${blocked}", which this server does not allow: rephrase it.`);
 }
 

@@ -1,0 +1,134 @@
+import { MessageFlags, PermissionFlagsBits, SlashCommandBuilder, type ChatInputCommandInteraction } from "discord.js";
+import { UserFacingError } from "../config/errors.ts";
+import type { GuildSettings } from "../guilds/settings.ts";
+import type { Command, CommandContext } from "./support/types.ts";
+
+/**
+ * /config — a server's own settings (admins: Manage Server). Stored in Postgres, audited,
+ * and in force for the next command at once.
+ */
+export const command: Command = {
+  data: new SlashCommandBuilder()
+    .setName("config")
+    .setDescription("GenLab settings for this server (admins)")
+    .setDefaultMemberPermissions(PermissionFlagsBits.ManageGuild)
+    .addSubcommand((s) => s.setName("show").setDescription("Show this server's settings"))
+    .addSubcommand((s) =>
+      s
+        .setName("teacher-role")
+        .setDescription("Members with this role may start and stop training runs")
+        .addRoleOption((o) => o.setName("role").setDescription("The role (leave out to remove)")),
+    )
+    .addSubcommand((s) =>
+      s
+        .setName("channels")
+        .setDescription("Channels where images may be made")
+        .addStringOption((o) => o.setName("channels").setDescription("#channel mentions, or all").setRequired(true).setMaxLength(1000)),
+    )
+    .addSubcommand((s) =>
+      s
+        .setName("blocked-words")
+        .setDescription("Extra words or phrases refused in prompts")
+        .addStringOption((o) => o.setName("words").setDescription("Comma-separated, e.g. dragon, red car — or none").setRequired(true).setMaxLength(2000)),
+    )
+    .addSubcommand((s) =>
+      s
+        .setName("nsfw")
+        .setDescription("Whether the default list of unsafe words applies everywhere")
+        .addStringOption((o) =>
+          o
+            .setName("policy")
+            .setDescription("block: everywhere (default); age-restricted: not in age-restricted channels")
+            .setRequired(true)
+            .addChoices({ name: "block everywhere", value: "block" }, { name: "allow in age-restricted channels", value: "age-restricted" }),
+        ),
+    )
+    .addSubcommand((s) =>
+      s
+        .setName("default-model")
+        .setDescription("The model an engine uses when a request names none")
+        .addStringOption((o) => o.setName("engine").setDescription("Engine").setRequired(true).addChoices({ name: "gan", value: "gan" }, { name: "diffusion", value: "diffusion" }))
+        .addStringOption((o) => o.setName("model").setDescription("Model name (leave out to remove)").setMaxLength(100)),
+    )
+    .addSubcommand((s) =>
+      s
+        .setName("limits")
+        .setDescription("Request limits (0 = back to GenLab's default)")
+        .addIntegerOption((o) => o.setName("jobs_per_user").setDescription("Requests one person may have waiting or running").setMinValue(0).setMaxValue(100))
+        .addIntegerOption((o) => o.setName("user_per_minute").setDescription("Requests one person may make per minute").setMinValue(0).setMaxValue(600))
+        .addIntegerOption((o) => o.setName("guild_per_minute").setDescription("Requests this server may make per minute").setMinValue(0).setMaxValue(6000)),
+    )
+    .toJSON(),
+  defer: "none",
+  async execute(interaction, ctx) {
+    if (!interaction.guildId) throw new UserFacingError("/config works in a server, not in direct messages.");
+    if (!interaction.memberPermissions?.has(PermissionFlagsBits.ManageGuild)) {
+      ctx.log.warn({ user: interaction.user.id, guild: interaction.guildId }, "refused: /config without Manage Server");
+      throw new UserFacingError("Only server admins (Manage Server) can change GenLab's settings.");
+    }
+    const sub = interaction.options.getSubcommand();
+    const patch = sub === "show" ? undefined : patchFor(sub, interaction, await ctx.settings.get(interaction.guildId), ctx);
+    const settings = patch ? await ctx.settings.update(interaction.guildId, interaction.guild?.name, interaction.user.id, patch) : await ctx.settings.get(interaction.guildId);
+    await interaction.reply({ content: `${patch ? "✅ Saved. " : ""}GenLab on this server:\n${describe(settings, ctx)}`, flags: MessageFlags.Ephemeral });
+  },
+};
+
+function patchFor(sub: string, i: ChatInputCommandInteraction, current: GuildSettings, ctx: CommandContext): Partial<Record<keyof GuildSettings, unknown>> {
+  switch (sub) {
+    case "teacher-role":
+      return { teacherRoleId: i.options.getRole("role")?.id };
+    case "channels": {
+      const text = i.options.getString("channels", true).trim();
+      if (/^all$/i.test(text)) return { allowedChannelIds: undefined };
+      const ids = [...new Set([...text.matchAll(/\d{15,22}/g)].map((m) => m[0]))];
+      if (!ids.length) throw new UserFacingError("Mention the channels (type # and pick them), or write all.");
+      return { allowedChannelIds: ids };
+    }
+    case "blocked-words": {
+      const text = i.options.getString("words", true).trim();
+      if (/^none$/i.test(text)) return { blockedWords: undefined };
+      const words = [...new Set(text.split(",").map((w) => w.trim()).filter(Boolean))];
+      const long = words.find((w) => w.length > 60);
+      if (long) throw new UserFacingError(`"${long.slice(0, 40)}…" is longer than 60 characters: block shorter words or phrases.`);
+      return { blockedWords: words };
+    }
+    case "nsfw":
+      return { nsfw: i.options.getString("policy", true) };
+    case "default-model": {
+      const models: Record<string, string> = { ...current.defaultModels };
+      const model = i.options.getString("model");
+      // A default that does not exist would fail every later request: refuse it now.
+      if (model && i.options.getString("engine", true) === "gan" && ctx.engines.has("gan")) ctx.engines.get("gan").validate({ model, n: 1 });
+      if (model) models[i.options.getString("engine", true)] = model;
+      else delete models[i.options.getString("engine", true)];
+      return { defaultModels: Object.keys(models).length ? models : undefined };
+    }
+    case "limits": {
+      const value = (name: string) => {
+        const v = i.options.getInteger(name);
+        return v === null ? null : v === 0 ? undefined : v;
+      };
+      const patch: Partial<Record<keyof GuildSettings, unknown>> = {};
+      for (const [option, key] of [["jobs_per_user", "maxJobsPerUser"], ["user_per_minute", "userPerMinute"], ["guild_per_minute", "guildPerMinute"]] as const) {
+        const v = value(option);
+        if (v !== null) patch[key] = v;
+      }
+      if (!Object.keys(patch).length) throw new UserFacingError("Give at least one limit, e.g. /config limits user_per_minute:5.");
+      return patch;
+    }
+    default:
+      throw new UserFacingError(`/config ${sub} is not a GenLab setting.`);
+  }
+}
+
+function describe(s: GuildSettings, ctx: CommandContext): string {
+  const c = ctx.config;
+  const models = Object.entries(s.defaultModels ?? {});
+  return [
+    `• Teacher role: ${s.teacherRoleId ? `<@&${s.teacherRoleId}>` : "none (Manage Server only)"}`,
+    `• Channels for images: ${s.allowedChannelIds?.length ? s.allowedChannelIds.map((id) => `<#${id}>`).join(", ") : "all"}`,
+    `• Blocked words: ${s.blockedWords?.length ? s.blockedWords.join(", ") : "none"} (plus GenLab's default list${s.nsfw === "age-restricted" ? ", except in age-restricted channels" : ""})`,
+    `• Default models: ${models.length ? models.map(([e, m]) => `${e} → ${m}`).join(", ") : "GenLab's"}`,
+    `• Limits: ${s.maxJobsPerUser ?? c.GENLAB_MAX_JOBS_PER_USER} waiting per person, ${s.userPerMinute ?? c.GENLAB_USER_PER_MINUTE}/min per person, ${s.guildPerMinute ?? c.GENLAB_GUILD_PER_MINUTE}/min for the server`,
+  ].join("\n");
+}
