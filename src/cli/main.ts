@@ -10,7 +10,9 @@ import { createLogger } from "../log.ts";
 
 const USAGE = `genlab — a generative-AI course lab in Discord
 
-  genlab start                 database + worker + Discord bot + web playground (the default; npm start)
+  genlab start [--shards auto|N]
+                               database + worker + Discord bot + web playground (the default; npm start);
+                               --shards runs the gateway bot in N shard processes (GENLAB_SHARDS)
   genlab worker                workers only, for GPU hosts sharing one DATABASE_URL
   genlab register-commands [--guild ID | --global]
                                publish the slash commands to Discord
@@ -44,7 +46,7 @@ async function main(argv: string[]): Promise<number> {
   const { positionals, values } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { guild: { type: "string" }, global: { type: "boolean" }, help: { type: "boolean", short: "h" } },
+    options: { guild: { type: "string" }, global: { type: "boolean" }, shards: { type: "string" }, help: { type: "boolean", short: "h" } },
   });
   const cmd = positionals[0] ?? "start";
   if (values.help || cmd === "help") return void process.stdout.write(USAGE), 0;
@@ -52,7 +54,8 @@ async function main(argv: string[]): Promise<number> {
     for (const [k, v] of Object.entries(configHelp)) process.stdout.write(`${k.padEnd(32)} ${v}\n`);
     return 0;
   }
-  const config = loadConfig();
+  // `--shards` is GENLAB_SHARDS for this run.
+  const config = loadConfig(values.shards ? { ...process.env, GENLAB_SHARDS: values.shards } : process.env);
   registerSecrets(secretValues(config));
   const log = createLogger(config.LOG_LEVEL);
 

@@ -57,6 +57,11 @@ export interface InteractOptions {
   resolved?: any;
   /** addition: raw modal components for type 5 (e.g. [{ type: 18, component: { type: 4, custom_id, value } }]) */
   components?: any[];
+  /**
+   * addition: Discord sends this interaction to an HTTP-interactions endpoint, not the gateway:
+   * POST `handle.payload` there yourself and pass its answer to `handle.respond()`.
+   */
+  http?: boolean;
 }
 export interface InteractionHandle {
   id: string; token: string;
@@ -66,6 +71,10 @@ export interface InteractionHandle {
   original(): FakeMessage | undefined;
   /** follow-up messages posted with this token */
   followUps(): FakeMessage[];
+  /** addition: the INTERACTION_CREATE data, which is also the body Discord POSTs to an HTTP-interactions endpoint */
+  payload: any;
+  /** addition: the endpoint's HTTP answer, taken as this interaction's callback (for `http` interactions) */
+  respond(body: any, files?: RecordedFile[]): void;
 }
 
 const DISCORD_EPOCH = 1420070400000;
@@ -114,6 +123,8 @@ interface InteractionState {
   followUpIds: string[];
   componentMessageId?: string;
   expired: boolean;
+  /** delivered to an HTTP-interactions endpoint: its webhook routes wait for the endpoint's answer */
+  http?: boolean;
 }
 
 interface GatewaySession {
@@ -205,12 +216,13 @@ export class LocalDiscord {
     const channel = guildId === null ? this.dmChannel(user) : this.channelFor(opts.channelId ?? this.channelId, guildId);
     const state: InteractionState = {
       id: snowflake(), token: `aW50ZXJhY3Rpb246${randomBytes(96).toString('base64url')}`,
-      type, channelId: channel.id, guildId, user, followUpIds: [], expired: false,
+      type, channelId: channel.id, guildId, user, followUpIds: [], expired: false, http: opts.http,
     };
     if (type === 3) state.componentMessageId = this.componentMessage(channel.id, opts).id;
     this.interactions.set(state.id, state);
     this.interactionsByToken.set(state.token, state);
-    const delivered = this.sendToShardOf(guildId, 'INTERACTION_CREATE', this.interactionPayload(state, channel, opts));
+    const payload = this.interactionPayload(state, channel, opts);
+    const delivered = opts.http ? 1 : this.sendToShardOf(guildId, 'INTERACTION_CREATE', payload);
     const what = `a callback to interaction ${state.id}${delivered ? '' : ' (no gateway session received it: is the client logged in?)'}`;
     return {
       id: state.id,
@@ -218,6 +230,12 @@ export class LocalDiscord {
       callback: (timeoutMs = 5000) => this.waitUntil(() => state.callback, timeoutMs, what),
       original: () => (state.originalId ? this.messages.get(state.originalId) : undefined),
       followUps: () => state.followUpIds.map((id) => this.messages.get(id)!),
+      payload,
+      respond: (body, files = []) => {
+        const path = `/interactions/${state.id}/${state.token}/callback`;
+        this.onCallback({ method: 'POST', path, params: { id: state.id, token: state.token }, query: new URLSearchParams(), body, files });
+        this.notify();
+      },
     };
   }
 
@@ -765,9 +783,16 @@ export class LocalDiscord {
       if (!match) continue;
       if (route.auth && headers.authorization !== `Bot ${this.token}`) return json({ message: '401: Unauthorized', code: 0 }, 401);
       const params = Object.fromEntries(route.keys.map((k, i) => [k, match[i + 1]!]));
+      if (path.startsWith('/webhooks/')) await this.untilHttpAnswered(params.token);
       return route.handler({ method, path, params, query, body, files });
     }
     return json({ message: '404: Not Found', code: 0 }, 404);
+  }
+
+  /** Discord applies an endpoint's HTTP answer before anything else can use the interaction's token. */
+  private async untilHttpAnswered(token: string | undefined): Promise<void> {
+    const state = token ? this.interactionsByToken.get(token) : undefined;
+    if (state?.http) await this.waitUntil(() => state.callback, 5000, 'the HTTP answer').catch(() => undefined);
   }
 
   /** GET /attachments/:messageId/:filename — the bytes behind an attachment URL. */
