@@ -23,12 +23,24 @@ export async function queueGeneration(
   queue: JobQueue,
   req: GenerationRequest,
   /** Runs after the row exists and before a worker can see the job (e.g. to show the queue position). */
-  beforeEnqueue?: (gen: { id: string; engine: string; queuedAt: Date }) => Promise<void>,
+  beforeEnqueue?: (gen: QueuedGeneration) => Promise<void>,
 ): Promise<{ id: string; jobId: string }> {
+  return sendGeneration(prisma, queue, await recordGeneration(prisma, req), beforeEnqueue);
+}
+
+export interface QueuedGeneration {
+  id: string;
+  engine: string;
+  queuedAt: Date;
+  requesterId: string;
+}
+
+/** The first half: the provenance row, status queued (no job yet). */
+export async function recordGeneration(prisma: PrismaClient, req: GenerationRequest): Promise<QueuedGeneration> {
   const { requester, guild } = req;
   await prisma.user.upsert({ where: { id: requester.id }, create: { id: requester.id, username: requester.username }, update: { username: requester.username } });
   if (guild) await prisma.guild.upsert({ where: { id: guild.id }, create: { id: guild.id, name: guild.name }, update: { name: guild.name } });
-  const gen = await prisma.generation.create({
+  return prisma.generation.create({
     data: {
       command: req.command,
       engine: req.engine,
@@ -41,17 +53,27 @@ export async function queueGeneration(
       applicationId: req.interaction?.applicationId ?? null,
       tokenExpiresAt: req.interaction ? new Date(req.interaction.createdAt.getTime() + INTERACTION_TOKEN_LIFETIME_MS) : null,
     },
+    select: { id: true, engine: true, queuedAt: true, requesterId: true },
   });
+}
+
+/** The second half: the job, at the person's round-robin priority. */
+export async function sendGeneration(prisma: PrismaClient, queue: JobQueue, gen: QueuedGeneration, beforeEnqueue?: (gen: QueuedGeneration) => Promise<void>): Promise<{ id: string; jobId: string }> {
   try {
     await beforeEnqueue?.(gen);
     // Round-robin between people: a person's k-th waiting request runs after everyone's
     // (k−1)-th, so one student's burst cannot hold the class up.
-    const rank = await prisma.generation.count({ where: { requesterId: requester.id, status: { in: ["queued", "running"] }, queuedAt: { lt: gen.queuedAt }, id: { not: gen.id } } });
+    const rank = await prisma.generation.count({ where: { requesterId: gen.requesterId, status: { in: ["queued", "running"] }, queuedAt: { lt: gen.queuedAt }, id: { not: gen.id } } });
     const jobId = await queue.enqueueGeneration(gen.id, -rank);
     await prisma.generation.update({ where: { id: gen.id }, data: { jobId } });
     return { id: gen.id, jobId };
   } catch (e) {
-    await prisma.generation.update({ where: { id: gen.id }, data: { status: "failed", error: "The job queue refused the request.", finishedAt: new Date(), interactionToken: null } });
+    await failUnsent(prisma, gen.id, "The job queue refused the request.");
     throw e;
   }
+}
+
+/** Ends a recorded generation that never got a job (the queue or Discord refused it). */
+export async function failUnsent(prisma: PrismaClient, id: string, error: string): Promise<void> {
+  await prisma.generation.updateMany({ where: { id, status: "queued" }, data: { status: "failed", error, finishedAt: new Date(), interactionToken: null } });
 }

@@ -5,19 +5,19 @@ import type { PrismaClient } from "../db/client.ts";
  * this engine's recent generations actually took, so the estimate follows the hardware.
  */
 export async function queuePosition(prisma: PrismaClient, gen: { id: string; engine: string; queuedAt: Date }): Promise<{ position: number; etaSeconds: number | undefined }> {
-  const active = await prisma.generation.findMany({ where: { status: { in: ["queued", "running"] } }, orderBy: { queuedAt: "asc" }, select: { id: true, requesterId: true, queuedAt: true, status: true } });
   // The queue is round-robin (src/jobs/generations.ts): ahead are the requests of a lower
-  // per-person rank, and those of the same rank that came earlier.
-  const seen = new Map<string, number>();
-  const rank = new Map<string, number>();
-  for (const g of active) {
-    const r = seen.get(g.requesterId) ?? 0;
-    rank.set(g.id, r);
-    seen.set(g.requesterId, r + 1);
-  }
-  const mine = rank.get(gen.id) ?? 0;
-  const ahead = active.filter((g) => g.status === "queued" && g.id !== gen.id && (rank.get(g.id)! < mine || (rank.get(g.id) === mine && g.queuedAt < gen.queuedAt))).length;
-  const running = active.filter((g) => g.status === "running").length;
+  // per-person rank, and those of the same rank that came earlier. One query, counted in
+  // Postgres, because a class-wide burst asks this 200 times at once.
+  const [row] = await prisma.$queryRaw<{ ahead: number; running: number }[]>`
+    WITH a AS (
+      SELECT id, status, "queuedAt", row_number() OVER (PARTITION BY "requesterId" ORDER BY "queuedAt", id) AS rank
+      FROM "Generation" WHERE status IN ('queued', 'running')),
+    m AS (SELECT rank, "queuedAt" FROM a WHERE id = ${gen.id}::uuid)
+    SELECT count(*) FILTER (WHERE a.status = 'queued' AND a.id <> ${gen.id}::uuid AND (a.rank < m.rank OR (a.rank = m.rank AND a."queuedAt" < m."queuedAt")))::int AS ahead,
+           count(*) FILTER (WHERE a.status = 'running')::int AS running
+    FROM a CROSS JOIN m`;
+  const ahead = row?.ahead ?? 0;
+  const running = row?.running ?? 0;
   const recent = await prisma.generation.findMany({ where: { engine: gen.engine, status: "succeeded" }, orderBy: { finishedAt: "desc" }, take: 20, select: { timings: true } });
   const times = recent.map((r) => (r.timings as { totalMs?: number } | null)?.totalMs).filter((t): t is number => typeof t === "number");
   const mean = times.length ? times.reduce((a, b) => a + b, 0) / times.length / 1000 : undefined;

@@ -96,10 +96,21 @@ export class JobQueue {
   }
 
   private async work<T extends object>(queue: string, concurrency: number, handler: (job: JobWithMetadata<T>) => Promise<void>): Promise<void> {
-    await this.boss.work<T>(queue, { includeMetadata: true, localConcurrency: concurrency, pollingIntervalSeconds: 1 }, async ([job]) => {
-      // includeMetadata: true makes these JobWithMetadata; the overload does not narrow.
-      if (job) await handler(job as JobWithMetadata<T>);
-    });
+    // One pg-boss worker per slot, each knowing its id: pg-boss waits a polling interval after
+    // every job, so each worker asks to fetch again at once while there may be more (a burst
+    // of 200 requests drains in seconds, not minutes); an empty fetch falls back to polling.
+    for (let i = 0; i < concurrency; i++) {
+      let id: string | undefined;
+      id = await this.boss.work<T>(queue, { includeMetadata: true, localConcurrency: 1, pollingIntervalSeconds: 1 }, async ([job]) => {
+        if (!job) return;
+        try {
+          // includeMetadata: true makes these JobWithMetadata; the overload does not narrow.
+          await handler(job as JobWithMetadata<T>);
+        } finally {
+          if (id) this.boss.notifyWorker(id);
+        }
+      });
+    }
     this.log.info({ queue, concurrency }, "worker listening");
   }
 

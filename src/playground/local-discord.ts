@@ -81,6 +81,7 @@ const DISCORD_EPOCH = 1420070400000;
 const API_PREFIX = /^\/api\/v\d+(?=\/|$)/;
 const MAX_UPLOAD_BYTES = 10 * 1024 * 1024;
 const NONCE_WINDOW_MS = 10 * 60 * 1000;
+const INTERACTION_ACK_MS = 3000;
 const MESSAGE_FLAG_EPHEMERAL = 1 << 6;
 const MESSAGE_FLAG_COMPONENTS_V2 = 1 << 15;
 const perms = (...bits: number[]) => bits.reduce((acc, bit) => acc | (1n << BigInt(bit)), 0n).toString();
@@ -125,6 +126,8 @@ interface InteractionState {
   expired: boolean;
   /** delivered to an HTTP-interactions endpoint: its webhook routes wait for the endpoint's answer */
   http?: boolean;
+  /** when it was sent: like Discord, a first response later than 3 s is refused */
+  sentAt: number;
 }
 
 interface GatewaySession {
@@ -173,6 +176,8 @@ export class LocalDiscord {
   private readonly listeners = new Set<() => void>();
 
   private recordRequests = true;
+  /** Interactions whose first response came after Discord's 3 s (refused with 10062). */
+  lateCallbacks = 0;
 
   private constructor(private readonly botName: string) {
     this.addUser(this.botUserId, botName, true);
@@ -216,7 +221,7 @@ export class LocalDiscord {
     const channel = guildId === null ? this.dmChannel(user) : this.channelFor(opts.channelId ?? this.channelId, guildId);
     const state: InteractionState = {
       id: snowflake(), token: `aW50ZXJhY3Rpb246${randomBytes(96).toString('base64url')}`,
-      type, channelId: channel.id, guildId, user, followUpIds: [], expired: false, http: opts.http,
+      type, channelId: channel.id, guildId, user, followUpIds: [], expired: false, http: opts.http, sentAt: Date.now(),
     };
     if (type === 3) state.componentMessageId = this.componentMessage(channel.id, opts).id;
     this.interactions.set(state.id, state);
@@ -470,6 +475,8 @@ export class LocalDiscord {
     const state = this.interactions.get(ctx.params.id!);
     if (!state || state.token !== ctx.params.token || state.expired) throw new ApiError(404, 10062, 'Unknown interaction');
     if (state.callback) throw new ApiError(400, 40060, 'Interaction has already been acknowledged.');
+    // Discord drops an interaction that is not acknowledged within 3 seconds.
+    if (Date.now() - state.sentAt > INTERACTION_ACK_MS) { state.expired = true; this.lateCallbacks++; throw new ApiError(404, 10062, 'Unknown interaction'); }
     const type = Number(ctx.body?.type);
     const data = ctx.body?.data;
     if (![1, 4, 5, 6, 7, 8, 9, 10, 12].includes(type)) throw formError('type', 'BASE_TYPE_CHOICES', 'Value must be one of {1, 4, 5, 6, 7, 8, 9, 10, 12}.');

@@ -1,9 +1,10 @@
 import type { ButtonInteraction, ChatInputCommandInteraction } from "discord.js";
 import { UserFacingError } from "../../config/errors.ts";
-import { queueGeneration } from "../../jobs/generations.ts";
-import { cancelButton } from "../../jobs/render.ts";
-import { activeRequests, queuePosition } from "../../jobs/queue-position.ts";
+import type { Engine } from "../../engines/types.ts";
 import type { GuildSettings } from "../../guilds/settings.ts";
+import { recordGeneration, sendGeneration } from "../../jobs/generations.ts";
+import { cancelButton } from "../../jobs/render.ts";
+import { queuePosition } from "../../jobs/queue-position.ts";
 import type { CommandContext } from "./types.ts";
 
 /**
@@ -15,17 +16,60 @@ export function enqueueGeneration(
   interaction: ChatInputCommandInteraction | ButtonInteraction,
   ctx: CommandContext,
   request: { engine: string; params: Record<string, unknown>; command?: string; notice?: (id: string) => string },
-): Promise<string> {
-  // One person's requests are checked and recorded one at a time, so a burst cannot slip
-  // past the limits between a count and the row that would have made it count.
-  return perUser.run(interaction.user.id, () => checkAndQueue(interaction, ctx, request));
+): Promise<string | undefined> {
+  return enqueue(interaction, ctx, request);
 }
 
-async function checkAndQueue(
+async function enqueue(
   interaction: ChatInputCommandInteraction | ButtonInteraction,
   ctx: CommandContext,
   request: { engine: string; params: Record<string, unknown>; command?: string; notice?: (id: string) => string },
-): Promise<string> {
+): Promise<string | undefined> {
+  // Refusals come first, privately; only cheap work runs before the acknowledgement (cached
+  // settings, validation, one counting query), so a class-wide burst is acknowledged within
+  // Discord's 3 s.
+  const checked = await check(interaction, ctx, request);
+  await interaction.deferReply();
+  // Then one person's requests are counted again and recorded one at a time, so a burst
+  // cannot slip past the limits between a count and the row that would have made it count.
+  const recorded = await perUser.run(interaction.user.id, async () => {
+    try {
+      await checkLimits(ctx, interaction.user.id, interaction.guildId, checked.settings);
+    } catch (e) {
+      if (!(e instanceof UserFacingError)) throw e;
+      await interaction.editReply({ content: `⚠️ ${e.message}` });
+      return undefined;
+    }
+    return recordGeneration(ctx.prisma, {
+      command: request.command ?? (interaction.isChatInputCommand() ? [interaction.commandName, interaction.options.getSubcommand(false)].filter(Boolean).join(" ") : "?"),
+      engine: checked.engine.name,
+      params: checked.params,
+      requester: { id: interaction.user.id, username: interaction.user.username },
+      guild: interaction.guildId ? { id: interaction.guildId, name: interaction.guild?.name } : null,
+      channelId: interaction.channelId,
+      interaction: { id: interaction.id, token: interaction.token, applicationId: interaction.applicationId, createdAt: interaction.createdAt },
+    });
+  });
+  if (!recorded) return undefined;
+  const { engine } = checked;
+  await sendGeneration(ctx.prisma, ctx.queue, recorded, async (g) => {
+    // Before the job exists, so no worker result can be overwritten by this notice.
+    const { position, etaSeconds } = await queuePosition(ctx.prisma, g);
+    const where = `position ${position}${etaSeconds === undefined ? "" : `, about ${Math.max(1, Math.round(etaSeconds))} s`}`;
+    await interaction.editReply({
+      content: `${request.notice?.(g.id) ?? `⏳ Queued on ${engine.title}`} — ${where} · generation \`${g.id}\`.`,
+      components: [cancelButton(g.id)],
+    });
+  });
+  return recorded.id;
+}
+
+/** Everything that can refuse a request, each with one sentence; nothing is written. */
+async function check(
+  interaction: ChatInputCommandInteraction | ButtonInteraction,
+  ctx: CommandContext,
+  request: { engine: string; params: Record<string, unknown> },
+): Promise<{ engine: Engine; params: Record<string, unknown>; settings: GuildSettings }> {
   const engine = ctx.engines.get(request.engine);
   const settings = await ctx.settings.get(interaction.guildId);
   const allowed = settings.allowedChannelIds ?? [];
@@ -36,31 +80,35 @@ async function checkAndQueue(
   const defaultModel = settings.defaultModels?.[engine.name];
   const asked = defaultModel && (request.params.model === undefined || request.params.model === null) ? { ...request.params, model: defaultModel } : request.params;
   const params = engine.validate(asked); // throws a user-facing sentence before anything is queued
-  const limit = settings.maxJobsPerUser ?? ctx.config.GENLAB_MAX_JOBS_PER_USER;
-  const active = await activeRequests(ctx.prisma, interaction.user.id);
-  if (active >= limit) {
-    throw new UserFacingError(`You already have ${active} request${active > 1 ? "s" : ""} waiting or being drawn (the limit is ${limit}): wait for ${active > 1 ? "them" : "it"}, or cancel one with /cancel.`);
+  await checkLimits(ctx, interaction.user.id, interaction.guildId, settings);
+  return { engine, params, settings };
+}
+
+/** The person's and the server's limits (waiting requests, requests per minute). */
+async function checkLimits(ctx: CommandContext, userId: string, guildId: string | null, settings: GuildSettings): Promise<void> {
+  const c = ctx.config;
+  const n = await requestCounts(ctx, userId, guildId);
+  const limit = settings.maxJobsPerUser ?? c.GENLAB_MAX_JOBS_PER_USER;
+  if (n.active >= limit) {
+    throw new UserFacingError(`You already have ${n.active} request${n.active > 1 ? "s" : ""} waiting or being drawn (the limit is ${limit}): wait for ${n.active > 1 ? "them" : "it"}, or cancel one with /cancel.`);
   }
-  await checkRates(ctx, interaction.user.id, interaction.guildId, settings);
-  await interaction.deferReply();
-  const { id } = await queueGeneration(ctx.prisma, ctx.queue, {
-    command: request.command ?? (interaction.isChatInputCommand() ? [interaction.commandName, interaction.options.getSubcommand(false)].filter(Boolean).join(" ") : "?"),
-    engine: engine.name,
-    params,
-    requester: { id: interaction.user.id, username: interaction.user.username },
-    guild: interaction.guildId ? { id: interaction.guildId, name: interaction.guild?.name } : null,
-    channelId: interaction.channelId,
-    interaction: { id: interaction.id, token: interaction.token, applicationId: interaction.applicationId, createdAt: interaction.createdAt },
-  }, async (gen) => {
-    // Before the job exists, so no worker result can be overwritten by this notice.
-    const { position, etaSeconds } = await queuePosition(ctx.prisma, gen);
-    const where = `position ${position}${etaSeconds === undefined ? "" : `, about ${Math.max(1, Math.round(etaSeconds))} s`}`;
-    await interaction.editReply({
-      content: `${request.notice?.(gen.id) ?? `⏳ Queued on ${engine.title}`} — ${where} · generation \`${gen.id}\`.`,
-      components: [cancelButton(gen.id)],
-    });
-  });
-  return id;
+  const perUser = settings.userPerMinute ?? c.GENLAB_USER_PER_MINUTE;
+  if (n.userMinute >= perUser) throw new UserFacingError(`You have made ${n.userMinute} requests in the last minute (the limit is ${perUser}): try again in a minute.`);
+  const perGuild = settings.guildPerMinute ?? c.GENLAB_GUILD_PER_MINUTE;
+  if (guildId && n.guildMinute >= perGuild) throw new UserFacingError(`This server has made ${n.guildMinute} requests in the last minute (the limit is ${perGuild}): try again in a minute.`);
+}
+
+/** A person's waiting requests and the last minute's requests of the person and the server, in one query. */
+async function requestCounts(ctx: CommandContext, userId: string, guildId: string | null): Promise<{ active: number; userMinute: number; guildMinute: number }> {
+  const since = new Date(Date.now() - 60_000);
+  const [row] = await ctx.prisma.$queryRaw<{ active: number; user_minute: number; guild_minute: number }[]>`
+    SELECT count(*) FILTER (WHERE "requesterId" = ${userId} AND status IN ('queued', 'running'))::int AS active,
+           count(*) FILTER (WHERE "requesterId" = ${userId} AND "createdAt" >= ${since})::int AS user_minute,
+           count(*) FILTER (WHERE "guildId" = ${guildId} AND "createdAt" >= ${since})::int AS guild_minute
+    FROM "Generation"
+    WHERE ("requesterId" = ${userId} AND (status IN ('queued', 'running') OR "createdAt" >= ${since}))
+       OR ("guildId" = ${guildId} AND "createdAt" >= ${since})`;
+  return { active: row?.active ?? 0, userMinute: row?.user_minute ?? 0, guildMinute: row?.guild_minute ?? 0 };
 }
 
 /** Runs tasks with the same key one after another (a promise chain per key, dropped when idle). */
@@ -80,16 +128,3 @@ class KeyedQueue {
 }
 
 const perUser = new KeyedQueue();
-
-/** Requests per minute, per person and per server, counted from the provenance rows. */
-async function checkRates(ctx: CommandContext, userId: string, guildId: string | null, settings: GuildSettings): Promise<void> {
-  const since = new Date(Date.now() - 60_000);
-  const perUser = settings.userPerMinute ?? ctx.config.GENLAB_USER_PER_MINUTE;
-  const mine = await ctx.prisma.generation.count({ where: { requesterId: userId, createdAt: { gte: since } } });
-  if (mine >= perUser) throw new UserFacingError(`You have made ${mine} requests in the last minute (the limit is ${perUser}): try again in a minute.`);
-  if (!guildId) return;
-  const perGuild = settings.guildPerMinute ?? ctx.config.GENLAB_GUILD_PER_MINUTE;
-  const ours = await ctx.prisma.generation.count({ where: { guildId, createdAt: { gte: since } } });
-  if (ours >= perGuild) throw new UserFacingError(`This server has made ${ours} requests in the last minute (the limit is ${perGuild}): try again in a minute.`);
-}
-

@@ -1,0 +1,54 @@
+import { startApp, type App } from "../../src/app.ts";
+import { createLogger } from "../../src/log.ts";
+import { testConfig } from "./config.ts";
+import { FakeDiscord } from "./fake-discord.ts";
+import { patternCommand } from "./pattern-command.ts";
+import { patternEngine } from "./pattern-engine.ts";
+
+/**
+ * A class's burst against the fake Discord: `users` students each send `perUser` /pattern
+ * requests at once. Used by the load test (correctness) and bench/bot.ts (latency).
+ */
+export interface BurstResult {
+  /** ms from sending each interaction to its first response, in sending order. */
+  ackMs: number[];
+  callbackTypes: number[];
+  interactionIds: string[];
+  userOf: Map<string, string>;
+  /** ms from the first send until every job had finished. */
+  totalMs: number;
+}
+
+export async function startBurstRig(env: Record<string, string>): Promise<{ fake: FakeDiscord; app: App; stop(): Promise<void> }> {
+  const fake = await FakeDiscord.start({ recordRequests: false });
+  const config = testConfig({ DISCORD_TOKEN: fake.token, DISCORD_API_URL: fake.apiUrl, GENLAB_MAX_JOBS_PER_USER: "20", ...env });
+  const app = await startApp({ config, log: createLogger((process.env.BURST_LOG ?? "silent") as "silent"), bot: true, worker: true, engines: [patternEngine()], commands: [patternCommand] });
+  return { fake, app, stop: async () => (await app.stop(), await fake.stop()) };
+}
+
+export async function burst(fake: FakeDiscord, app: App, users: number, perUser: number): Promise<BurstResult> {
+  const t0 = performance.now();
+  const sends = [];
+  for (let k = 0; k < perUser; k++) {
+    for (let u = 0; u < users; u++) {
+      const userId = String(600000000000000000n + BigInt(u));
+      const sentAt = performance.now();
+      const h = fake.interact({ name: "pattern", options: [{ name: "seed", type: 4, value: u * 100 + k }], userId, username: `student${u}` });
+      sends.push(h.callback(10_000).then((cb) => ({ id: h.id, userId, type: cb.type, ms: performance.now() - sentAt })));
+    }
+  }
+  const acks = await Promise.all(sends);
+  const ids = acks.map((a) => a.id);
+  // Rows are written just after the acknowledgement: wait until every request has ended.
+  for (;;) {
+    const ended = await app.db.prisma.generation.count({ where: { interactionId: { in: ids }, status: { in: ["succeeded", "failed", "cancelled"] } } });
+    if (ended === ids.length) break;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return { ackMs: acks.map((a) => a.ms), callbackTypes: acks.map((a) => a.type), interactionIds: ids, userOf: new Map(acks.map((a) => [a.id, a.userId])), totalMs: performance.now() - t0 };
+}
+
+export function percentile(xs: number[], p: number): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]!;
+}
