@@ -9,10 +9,17 @@ import type { ButtonHandler, CommandContext } from "./support/types.ts";
 export const buttons: ButtonHandler = {
   prefix: "gen",
   async handle(interaction, ctx) {
-    const [, action, id] = interaction.customId.split(":");
-    const gen = id ? await ctx.prisma.generation.findUnique({ where: { id }, include: { images: { orderBy: { index: "asc" } } } }) : null;
+    const [, action = "", id = ""] = interaction.customId.split(":");
+    // Custom ids come back from clients: anything not shaped like GenLab's own is refused, not looked up.
+    if (!UUID.test(id) || !ACTIONS.test(action)) throw new UserFacingError("This button is not one of GenLab's.");
+    const gen = await ctx.prisma.generation.findUnique({ where: { id }, include: { images: { orderBy: { index: "asc" } } } });
     if (!gen) throw new UserFacingError("GenLab has no record of this image any more.");
-    if (action === "info") {
+    const pick = /^([uv])([1-4])$/.exec(action);
+    if (pick) {
+      const index = Number(pick[2]) - 1;
+      if (index >= gen.images.length) throw new UserFacingError(`These results have ${gen.images.length} images, not ${index + 1}.`);
+      await (pick[1] === "u" ? upscale(interaction, gen, index) : vary(interaction, ctx, gen, index));
+    } else if (action === "info") {
       const reproduce = ctx.engines.has(gen.engine) ? ctx.engines.get(gen.engine).reproduce?.(gen.params as Record<string, unknown>) : undefined;
       await interaction.reply({ content: reproduce ? `Draw these again: \`/${gen.command} ${reproduce}\`` : undefined, embeds: [provenanceEmbed(gen)], flags: MessageFlags.Ephemeral });
     } else if (action === "reroll") {
@@ -56,12 +63,33 @@ export async function cancelGeneration(
   return `Cancelled generation \`${gen.id}\`.`;
 }
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+const ACTIONS = /^(info|reroll|cancel|delete|[uv][1-4])$/;
+
+/** U1–U4: that image alone, at full size, as its own message (the original stays attached to the result). */
+async function upscale(interaction: ButtonInteraction, gen: { id: string; command: string; engine: string }, index: number): Promise<void> {
+  const file = interaction.message.attachments.find((a) => a.name.endsWith(`-${index}.png`));
+  if (!file) throw new UserFacingError("That image is no longer attached to the message: use /provenance to find it.");
+  await interaction.reply({
+    content: `Image ${index + 1} of \`/${gen.command}\`, asked for by <@${interaction.user.id}>.`,
+    embeds: [{ image: { url: file.url }, footer: { text: `generation ${gen.id} · image ${index + 1}` } }],
+    allowedMentions: { parse: [] },
+  });
+}
+
+/** V1–V4: four new images near image k (the engine decides what "near" means for its noise). */
+async function vary(interaction: ButtonInteraction, ctx: CommandContext, gen: { engine: string; command: string; params: unknown }, index: number): Promise<void> {
+  const params = ctx.engines.has(gen.engine) ? ctx.engines.get(gen.engine).variations?.(gen.params as Record<string, unknown>, index) : undefined;
+  if (!params) throw new UserFacingError("These images cannot be varied: use 🎲 Reroll for new ones.");
+  await enqueueGeneration(interaction, ctx, { engine: gen.engine, command: gen.command, params, notice: () => `🔀 Variations of image ${index + 1}` });
+}
+
 /** Same engine and parameters, a new seed; the new images arrive as a reply of their own. */
 async function reroll(interaction: ButtonInteraction, ctx: CommandContext, gen: { engine: string; command: string; params: unknown }): Promise<void> {
   await enqueueGeneration(interaction, ctx, {
     engine: gen.engine,
     command: gen.command,
     params: { ...(gen.params as Record<string, unknown>), seed: undefined },
-    notice: (id) => `🎲 Rerolling with a new seed — generation \`${id}\`.`,
+    notice: () => "🎲 Rerolling with a new seed",
   });
 }

@@ -55,6 +55,12 @@ export interface Engine<P extends Record<string, unknown> = Record<string, unkno
   generate(params: P, ctx: GenerateContext): Promise<GenerationResult>;
   /** The slash-command options that draw exactly these images again, e.g. "model:x n:4 seed:5". */
   reproduce?(params: Record<string, unknown>): string;
+  /**
+   * Request parameters for variations of image `index` of a result — the same request with
+   * noise near that image's — or undefined where this engine or result cannot vary (the V
+   * buttons are then left out).
+   */
+  variations?(params: Record<string, unknown>, index: number): Record<string, unknown> | undefined;
 }
 
 /** An engine of any parameter type, as the registry holds them. */

@@ -51,7 +51,7 @@ export async function renderImages(result: GenerationResult, p: Provenance): Pro
 }
 
 /** The result message: the grid (or single image) in an embed, the originals attached. */
-export function resultMessage(result: GenerationResult, p: Provenance, rendered: Rendered): { embeds: APIEmbed[]; files: OutgoingFile[]; components: APIActionRowComponent<APIComponentInMessageActionRow>[] } {
+export function resultMessage(result: GenerationResult, p: Provenance, rendered: Rendered, opts: { variations?: boolean } = {}): { embeds: APIEmbed[]; files: OutgoingFile[]; components: APIActionRowComponent<APIComponentInMessageActionRow>[] } {
   const short = p.generationId.slice(0, 8);
   // Discord takes 10 files a message: the grid and the animation first, then as many originals as fit.
   const lead: OutgoingFile[] = [];
@@ -66,7 +66,7 @@ export function resultMessage(result: GenerationResult, p: Provenance, rendered:
     .join(" ");
   return {
     files,
-    components: [resultButtons(p.generationId)],
+    components: [resultButtons(p.generationId), ...imageButtons(p.generationId, result.images.length, opts.variations ?? false)],
     embeds: [
       {
         title: `/${p.command}`,
@@ -91,6 +91,19 @@ export function resultButtons(generationId: string): APIActionRowComponent<APICo
     type: ComponentType.ActionRow,
     components: [button("reroll", "🎲", "Reroll", ButtonStyle.Primary), button("info", "ℹ️", "Info", ButtonStyle.Secondary), button("delete", "🗑", "Delete", ButtonStyle.Danger)],
   };
+}
+
+/**
+ * For 2–4 images, as the peers do: U1–U4 post one image alone at full size, V1–V4 ask for
+ * variations of it (when the engine can vary a result).
+ */
+export function imageButtons(generationId: string, n: number, variations: boolean): APIActionRowComponent<APIComponentInMessageActionRow>[] {
+  if (n < 2 || n > 4) return [];
+  const row = (kind: "u" | "v", style: ButtonStyle.Secondary | ButtonStyle.Primary) => ({
+    type: ComponentType.ActionRow as const,
+    components: Array.from({ length: n }, (_, i) => ({ type: ComponentType.Button as const, style, custom_id: `gen:${kind}${i + 1}:${generationId}`, label: `${kind.toUpperCase()}${i + 1}` })),
+  });
+  return [row("u", ButtonStyle.Secondary), ...(variations ? [row("v", ButtonStyle.Secondary)] : [])];
 }
 
 /** The Cancel button on a request that is waiting or being drawn. */

@@ -4,6 +4,7 @@ import type { Engine, EngineStatus, GenerateContext, GenerationResult } from "..
 import { ImageNetClasses, type ClassMix } from "./classes.ts";
 import { BigGanGenerator, type GeneratorOptions } from "./generator.ts";
 import { effectiveTruncation, readModelDir, type BigGanModelDir } from "./manifest.ts";
+import { parseVariation, VARIATION_STRENGTH, type VariationOf } from "../runtime/latent.ts";
 import { imageSeed, lerp, slerp, truncatedNoise } from "./noise.ts";
 
 export const MAX_IMAGES = 16;
@@ -22,6 +23,8 @@ export interface BigGanParams extends Record<string, unknown> {
   to: string | null;
   toSeed: number | null;
   steps: number;
+  /** Variations (V buttons): each image's noise is slerped from this image seed's towards its own. */
+  variationOf: VariationOf | null;
 }
 
 export interface BigGanEngineOptions extends GeneratorOptions {
@@ -65,7 +68,8 @@ export class BigGanEngine implements Engine<BigGanParams> {
     const n = wholeNumber(params.n, "n", 1, MAX_IMAGES) ?? (mode === "sample" ? 4 : 1);
     const steps = wholeNumber(params.steps, "steps", 2, MAX_FRAMES) ?? 8;
     const toSeed = mode === "interpolate" ? (wholeNumber(params.toSeed, "to_seed", 0, 2 ** 32 - 1) ?? seed) : null;
-    return { mode, class: canonical(from), truncation, seed, n: mode === "sample" ? n : steps, to: to && canonical(to), toSeed, steps };
+    const variationOf = mode === "sample" ? parseVariation(params.variationOf) : null;
+    return { mode, class: canonical(from), truncation, seed, n: mode === "sample" ? n : steps, to: to && canonical(to), toSeed, steps, variationOf };
   }
 
   async generate(p: BigGanParams, ctx?: GenerateContext): Promise<GenerationResult> {
@@ -101,7 +105,16 @@ export class BigGanEngine implements Engine<BigGanParams> {
     };
   }
 
+  variations(p: Record<string, unknown>, index: number): Record<string, unknown> | undefined {
+    if (p.mode !== "sample") return undefined;
+    const seeds = p.imageSeeds as number[] | undefined;
+    const seed = seeds?.[index];
+    if (seed === undefined) return undefined;
+    return { class: p.class, n: 4, truncation: p.truncationAsked ?? p.truncation, variationOf: { seed, strength: VARIATION_STRENGTH } };
+  }
+
   reproduce(p: Record<string, unknown>): string {
+    if (p.variationOf) return "";
     const asked = p.truncationAsked ?? p.truncation;
     if (p.mode === "interpolate") return `from:${p.class} to:${p.to} steps:${p.steps} truncation:${asked} seed:${p.seed} to_seed:${p.toSeed}`;
     return `class:${p.class} n:${p.n} truncation:${asked} seed:${p.seed}`;
@@ -133,8 +146,10 @@ function sampleBatch(mix: ClassMix, p: BigGanParams, truncation: number, dims: {
   const z = new Float32Array(p.n * dims.z);
   const cls = new Float32Array(p.n * dims.classes);
   const vector = classVector(mix, dims.classes, classes);
+  const base = p.variationOf && truncatedNoise(p.variationOf.seed, dims.z, truncation);
   for (let i = 0; i < p.n; i++) {
-    z.set(truncatedNoise(imageSeed(p.seed, i), dims.z, truncation), i * dims.z);
+    const own = truncatedNoise(imageSeed(p.seed, i), dims.z, truncation);
+    z.set(base ? slerp(base, own, p.variationOf!.strength) : own, i * dims.z);
     cls.set(vector, i * dims.classes);
   }
   return { z, classes: cls, n: p.n };

@@ -22,32 +22,4 @@ export function imageSeed(seed: number, i: number): number {
   return (seed + i) >>> 0;
 }
 
-export function lerp(a: Float32Array, b: Float32Array, t: number): Float32Array {
-  const out = new Float32Array(a.length);
-  for (let i = 0; i < a.length; i++) out[i] = a[i]! + (b[i]! - a[i]!) * t;
-  return out;
-}
-
-/**
- * Spherical interpolation: Gaussian noise lives near a sphere, and a straight line between
- * two points passes through low-norm noise the generator rarely saw (washed-out frames).
- */
-export function slerp(a: Float32Array, b: Float32Array, t: number): Float32Array {
-  let dot = 0;
-  let na = 0;
-  let nb = 0;
-  for (let i = 0; i < a.length; i++) {
-    dot += a[i]! * b[i]!;
-    na += a[i]! * a[i]!;
-    nb += b[i]! * b[i]!;
-  }
-  const cos = Math.min(1, Math.max(-1, dot / (Math.sqrt(na * nb) || 1)));
-  const omega = Math.acos(cos);
-  if (omega < 1e-6) return lerp(a, b, t); // (nearly) the same direction
-  const s = Math.sin(omega);
-  const wa = Math.sin((1 - t) * omega) / s;
-  const wb = Math.sin(t * omega) / s;
-  const out = new Float32Array(a.length);
-  for (let i = 0; i < a.length; i++) out[i] = wa * a[i]! + wb * b[i]!;
-  return out;
-}
+export { lerp, slerp } from "../runtime/latent.ts";

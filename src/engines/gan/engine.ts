@@ -1,5 +1,6 @@
 import { randomInt } from "node:crypto";
 import { EngineInputError } from "../errors.ts";
+import { parseVariation, VARIATION_STRENGTH, type VariationOf } from "../runtime/latent.ts";
 import { loadNative, nativeUnavailableReason } from "../runtime/native.ts";
 import type { Engine, GenerateContext, GenerationResult } from "../types.ts";
 import { GanCatalog } from "./catalog.ts";
@@ -11,6 +12,7 @@ export interface GanParams extends Record<string, unknown> {
   n: number;
   seed: number;
   label: number | null;
+  variationOf: VariationOf | null;
 }
 
 export const MAX_SAMPLES = 64;
@@ -45,12 +47,12 @@ export class GanEngine implements Engine<GanParams> {
     const seed = params.seed === undefined || params.seed === null ? randomInt(2 ** 31) : Number(params.seed);
     if (!Number.isInteger(seed) || seed < 0 || seed >= 2 ** 32) throw new EngineInputError(`seed must be a whole number from 0 to 4294967295, not ${String(params.seed)}.`);
     const label = params.label === undefined || params.label === null || params.label === "" ? null : parseLabel(String(params.label), spec, model);
-    return { model, n, seed, label };
+    return { model, n, seed, label, variationOf: parseVariation(params.variationOf) };
   }
 
   async generate(p: GanParams, _ctx?: GenerateContext): Promise<GenerationResult> {
     const sampler = await this.sampler(p.model);
-    const { images } = sampler.sample({ n: p.n, seed: p.seed, label: p.label ?? undefined });
+    const { images } = sampler.sample({ n: p.n, seed: p.seed, label: p.label ?? undefined, variationOf: p.variationOf ?? undefined });
     const m = sampler.model.manifest;
     return {
       images,
@@ -60,7 +62,13 @@ export class GanEngine implements Engine<GanParams> {
     };
   }
 
+  variations(p: Record<string, unknown>, index: number): Record<string, unknown> | undefined {
+    if (typeof p.seed !== "number" || typeof p.n !== "number" || index >= p.n) return undefined;
+    return { model: p.model, n: 4, label: p.label, variationOf: { seed: p.seed, n: p.n, index, strength: VARIATION_STRENGTH } };
+  }
+
   reproduce(p: Record<string, unknown>): string {
+    if (p.variationOf) return ""; // no slash command draws variations: the V buttons do
     return [`model:${p.model}`, `n:${p.n}`, p.label === null || p.label === undefined ? "" : `label:${p.label}`, `seed:${p.seed}`].filter(Boolean).join(" ");
   }
 

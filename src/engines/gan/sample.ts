@@ -2,6 +2,7 @@ import type { RawImage } from "../../images/encode.ts";
 import { EngineInputError } from "../errors.ts";
 import { toRawImages } from "./images.ts";
 import type { LoadedModel } from "./model-files.ts";
+import { slerp, type VariationOf } from "../runtime/latent.ts";
 import { Rng } from "./random.ts";
 import type { GanSpec } from "./spec.ts";
 import { createTrainer } from "./trainer-factory.ts";
@@ -12,6 +13,8 @@ export interface SampleRequest {
   seed: number;
   /** Class index for a conditional model; omitted → classes in turn (0, 1, 2, …). */
   label?: number;
+  /** Variations: every image's noise is slerped from this image's (of an earlier request) towards its own. */
+  variationOf?: VariationOf;
 }
 
 /** Throws the user's sentence when `label` cannot be drawn from this model. */
@@ -47,7 +50,15 @@ export class GanSampler {
     if (req.label !== undefined) checkLabel(this.model.manifest.name, spec, req.label);
     const rng = new Rng(req.seed);
     const z = rng.normals(req.n * spec.zDim);
-    const labels = spec.conditional ? Int32Array.from({ length: req.n }, (_, i) => req.label ?? i % k) : null;
+    const v = req.variationOf;
+    if (v) {
+      // The base image is row `index` of its own request's noise.
+      const base = new Rng(v.seed).normals((v.n ?? 1) * spec.zDim).subarray((v.index ?? 0) * spec.zDim, ((v.index ?? 0) + 1) * spec.zDim);
+      for (let i = 0; i < req.n; i++) z.set(slerp(base, z.subarray(i * spec.zDim, (i + 1) * spec.zDim), v.strength), i * spec.zDim);
+    }
+    // A variation keeps its image's class: the one asked for, or the one its place in the batch drew.
+    const baseLabel = v && req.label === undefined && spec.conditional ? (v.index ?? 0) % k : req.label;
+    const labels = spec.conditional ? Int32Array.from({ length: req.n }, (_, i) => baseLabel ?? i % k) : null;
     const out = this.net.generate(z, labels, req.n);
     return { images: toRawImages(out, req.n, spec), labels: labels ? Array.from(labels) : null };
   }

@@ -66,7 +66,7 @@ export async function runGenerateJob(deps: GenerateWorkerDeps, job: JobWithMetad
     const encodeMs = performance.now() - t1;
 
     const t2 = performance.now();
-    const delivered = deps.publisher ? await deps.publisher.deliver(target, resultMessage(result, p, rendered)) : undefined;
+    const delivered = deps.publisher ? await deps.publisher.deliver(target, resultMessage(result, p, rendered, { variations: Boolean(engine.variations?.(result.params, 0)) })) : undefined;
     const postMs = performance.now() - t2;
 
     const timings = { engineMs: round(engineMs), encodeMs: round(encodeMs), postMs: round(postMs), totalMs: round(performance.now() - t0) };

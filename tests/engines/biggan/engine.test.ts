@@ -87,6 +87,17 @@ describe("BigGAN engine on a real onnxruntime session", () => {
     expectPixels(r.images[2]!, tiny.expected(slerp(za, zb, 0.5), mid, 0.4));
   });
 
+  it("varies an image: each new image's noise is slerped from that image's towards its own", async () => {
+    const first = await engine.generate(engine.validate({ class: 207, n: 2, seed: 40, truncation: 0.5 }), ctx);
+    const asked = engine.variations(first.params, 1)!;
+    expect(asked).toEqual({ class: "207", n: 4, truncation: 0.5, variationOf: { seed: 41, strength: 0.3 } });
+    const p = engine.validate({ ...asked, seed: 900 });
+    const r = await engine.generate(p, ctx);
+    const base = truncatedNoise(41, 128, 0.5);
+    r.images.forEach((img, j) => expectPixels(img, tiny.expected(slerp(base, truncatedNoise(900 + j, 128, 0.5), 0.3), oneHot(207), 0.5)));
+    expect(engine.variations({ ...first.params, mode: "interpolate" }, 0)).toBeUndefined();
+  });
+
   it("refuses bad requests with one sentence each, before running anything", () => {
     const bad: [Record<string, unknown>, RegExp][] = [
       [{ class: "golden retriver" }, /^"golden retriver" is not an ImageNet class name: did you mean "golden retriever" \(207\)\?$/],
