@@ -106,7 +106,8 @@ export class BigGanEngine implements Engine<BigGanParams> {
   }
 
   variations(p: Record<string, unknown>, index: number): Record<string, unknown> | undefined {
-    if (p.mode !== "sample") return undefined;
+    // Not of an interpolation or a variation: their images' noise is no longer what their seeds alone draw.
+    if (p.mode !== "sample" || p.variationOf) return undefined;
     const seeds = p.imageSeeds as number[] | undefined;
     const seed = seeds?.[index];
     if (seed === undefined) return undefined;

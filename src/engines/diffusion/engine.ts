@@ -1,4 +1,5 @@
 import type { RawImage } from "../../images/encode.ts";
+import { VARIATION_STRENGTH } from "../runtime/latent.ts";
 import { EngineInputError, EngineUnavailableError } from "../errors.ts";
 import type { OnnxProviderChoice } from "../runtime/onnx.ts";
 import type { Engine, EngineStatus, GenerateContext, GenerationResult } from "../types.ts";
@@ -77,7 +78,11 @@ export class DiffusionEngine implements Engine<DiffusionParams> {
       ctx.signal.throwIfAborted();
       images.push(
         await provider.generate(
-          { prompt: p.prompt, negativePrompt: p.negative, width: p.width, height: p.height, steps: p.steps, guidance: p.guidance, seed: p.seed + i, scheduler: p.scheduler },
+          {
+            prompt: p.prompt, negativePrompt: p.negative, width: p.width, height: p.height, steps: p.steps, guidance: p.guidance, scheduler: p.scheduler,
+            // A variation starts from the base image's latents, moved towards this image's own seed.
+            ...(p.variationOf ? { seed: p.variationOf.seed, variation: { seed: p.seed + i, strength: p.variationOf.strength } } : { seed: p.seed + i }),
+          },
           { signal: ctx.signal, onProgress: (f) => ctx.onProgress?.((i + f) / p.n, `image ${i + 1} of ${p.n}`) },
         ),
       );
@@ -88,6 +93,13 @@ export class DiffusionEngine implements Engine<DiffusionParams> {
       params: { ...p, scheduler: provider.schedulerFor?.(p.scheduler) ?? null, seeds: images.map((_, i) => p.seed + i) },
       seed: p.seed,
     };
+  }
+
+  variations(p: Record<string, unknown>, index: number): Record<string, unknown> | undefined {
+    const seeds = p.seeds as number[] | undefined;
+    const provider = this.providers.find((x) => x.id === p.model);
+    if (!provider?.canVary || seeds?.[index] === undefined || p.variationOf) return undefined;
+    return { ...p, n: 4, seed: undefined, seeds: undefined, variationOf: { seed: seeds[index], strength: VARIATION_STRENGTH } };
   }
 
   reproduce(p: Record<string, unknown>): string {

@@ -1,5 +1,6 @@
 import { randomInt } from "node:crypto";
 import { EngineInputError } from "../errors.ts";
+import { parseVariation, type VariationOf } from "../runtime/latent.ts";
 import { MAX_PROMPT_LENGTH, checkPrompt } from "./prompt-policy.ts";
 import { schedulerNames, type SchedulerName } from "./schedulers/index.ts";
 
@@ -17,6 +18,8 @@ export interface DiffusionParams extends Record<string, unknown> {
   /** "local" (SD_MODEL_DIR) or "hf" (Hugging Face Inference). */
   model: string;
   scheduler: SchedulerName | null;
+  /** Variations (V buttons): image i starts from this seed's latents slerped towards seed + i's. */
+  variationOf?: VariationOf;
   /** Set by /imagine only where the server's NSFW policy lets an age-restricted channel skip the default word list. */
   ageRestricted?: true;
 }
@@ -66,7 +69,8 @@ export function parseParams(raw: Record<string, unknown>, model: string, default
   const width = present(raw.width) ? intIn(raw.width, "width", 64, 2048, size.width) : size.width;
   const height = present(raw.height) ? intIn(raw.height, "height", 64, 2048, size.height) : size.height;
   if (width % 8 || height % 8) throw new EngineInputError(`width and height must be multiples of 8, not ${width}×${height}.`);
-  return { prompt, negative, n, steps, guidance, seed, aspect, width, height, model, scheduler, ...(ageRestricted ? { ageRestricted: true as const } : {}) };
+  const variationOf = parseVariation(raw.variationOf);
+  return { prompt, negative, n, steps, guidance, seed, aspect, width, height, model, scheduler, ...(ageRestricted ? { ageRestricted: true as const } : {}), ...(variationOf ? { variationOf } : {}) };
 }
 
 function present(v: unknown): boolean {

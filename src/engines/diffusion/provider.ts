@@ -13,6 +13,8 @@ export interface ImageRequest {
   guidance: number;
   seed: number;
   scheduler: SchedulerName | null;
+  /** Variations: start from `seed`'s latents slerped this far towards `variation.seed`'s (local only). */
+  variation?: { seed: number; strength: number };
 }
 
 export interface ProviderContext {
@@ -30,6 +32,8 @@ export interface DiffusionProvider {
   defaults(): ModelDefaults;
   /** Name (and weights' sha256 when known) for provenance. */
   model(): Promise<ModelInfo>;
+  /** Whether it can start from chosen latents (V buttons): the local pipeline can, a remote service cannot. */
+  readonly canVary: boolean;
   /** The scheduler actually used for a request (local only; remote providers choose their own). */
   schedulerFor?(requested: SchedulerName | null): SchedulerName;
   generate(req: ImageRequest, ctx: ProviderContext): Promise<RawImage>;

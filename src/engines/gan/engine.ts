@@ -63,7 +63,8 @@ export class GanEngine implements Engine<GanParams> {
   }
 
   variations(p: Record<string, unknown>, index: number): Record<string, unknown> | undefined {
-    if (typeof p.seed !== "number" || typeof p.n !== "number" || index >= p.n) return undefined;
+    // Not of a variation: its images' noise is no longer what its seed alone draws.
+    if (p.variationOf || typeof p.seed !== "number" || typeof p.n !== "number" || index >= p.n) return undefined;
     return { model: p.model, n: 4, label: p.label, variationOf: { seed: p.seed, n: p.n, index, strength: VARIATION_STRENGTH } };
   }
 

@@ -27,6 +27,18 @@ describe("local Stable Diffusion pipeline on tiny ONNX models", () => {
     expect([wide.width, wide.height]).toEqual([96, 64]);
   });
 
+  it("varies an image: latents slerped from its seed's towards another's stay closer to it than another seed's image", async () => {
+    const a = await fp32.generate(base);
+    const other = await fp32.generate({ ...base, seed: base.seed + 100 });
+    const near = await fp32.generate({ ...base, variation: { seed: base.seed + 100, strength: 0.3 } });
+    const full = await fp32.generate({ ...base, variation: { seed: base.seed + 100, strength: 1 } });
+    const dist = (x: Uint8Array, y: Uint8Array) => x.reduce((m, v, i) => m + Math.abs(v - y[i]!), 0) / x.length;
+    expect(dist(near.data, a.data)).toBeLessThan(dist(other.data, a.data));
+    expect(dist(near.data, a.data)).toBeGreaterThan(0);
+    // Strength 1 is the other seed's noise itself (up to float rounding in the slerp).
+    expect(dist(full.data, other.data)).toBeLessThan(0.5);
+  });
+
   it("uses the prompt, the negative prompt and the guidance scale", async () => {
     const a = await fp32.generate(base);
     expect(differs((await fp32.generate({ ...base, prompt: "a quiet village" })).data, a.data)).toBe(true);

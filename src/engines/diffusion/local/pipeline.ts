@@ -1,6 +1,7 @@
 import { join } from "node:path";
 import type { InferenceSession, Tensor } from "onnxruntime-node";
 import type { RawImage } from "../../../images/encode.ts";
+import { slerp } from "../../runtime/latent.ts";
 import { Rng } from "../../gan/random.ts";
 import { declaredShape, openOnnxSession, type OnnxModule, type OnnxSessionOptions } from "../../runtime/onnx.ts";
 import { createScheduler, type SchedulerName } from "../schedulers/index.ts";
@@ -24,6 +25,8 @@ export interface TextToImageRequest {
   guidance: number;
   seed: number;
   scheduler: SchedulerName;
+  /** Start from `seed`'s latents slerped this far towards `variation.seed`'s (V buttons). */
+  variation?: { seed: number; strength: number };
 }
 
 export interface RunOptions {
@@ -90,6 +93,7 @@ export class StableDiffusionPipeline {
     const [h, w] = [req.height / 8, req.width / 8];
     const rng = new Rng(req.seed);
     let latents = rng.normals(channels * h * w);
+    if (req.variation) latents = slerp(latents, new Rng(req.variation.seed).normals(channels * h * w), req.variation.strength);
     const sigma0 = scheduler.initNoiseSigma;
     for (let i = 0; i < latents.length; i++) latents[i]! *= sigma0;
 

@@ -23,6 +23,7 @@ export interface LocalProviderOptions {
 /** Stable Diffusion from an exported ONNX folder (SD_MODEL_DIR), on CUDA when available, else CPU. */
 export class LocalDiffusionProvider implements DiffusionProvider {
   readonly id = "local";
+  readonly canVary = true;
   readonly folder: SdModelFolder;
   private pipeline?: Promise<StableDiffusionPipeline>;
   private digest?: Promise<string>;

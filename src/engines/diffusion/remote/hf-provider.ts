@@ -31,6 +31,7 @@ export interface HfProviderOptions {
 
 export class HfDiffusionProvider implements DiffusionProvider {
   readonly id = "hf";
+  readonly canVary = false;
   private readonly token: string;
 
   constructor(private readonly options: HfProviderOptions) {
