@@ -173,6 +173,7 @@ export class LocalDiscord {
   private readonly nonces = new Map<string, { messageId: string; at: number }>();
   private readonly commandIds = new Map<string, string>();
   private readonly rateLimits: RateLimitRule[] = [];
+  private readonly failures: { match: (r: { method: string; path: string }) => boolean; status: number; left: number }[] = [];
   private readonly listeners = new Set<() => void>();
 
   private recordRequests = true;
@@ -262,6 +263,11 @@ export class LocalDiscord {
     const state = this.interactionsByToken.get(token);
     if (!state) throw new Error(`LocalDiscord.expireToken: unknown interaction token`);
     state.expired = true;
+  }
+
+  /** The next `count` matching requests fail with a server error (Discord's 500s and 502s happen). */
+  failNext(match: RegExp, count = 1, status = 500): void {
+    this.failures.push({ match: (r) => match.test(r.path), status, left: count });
   }
 
   rateLimitNext(match: RegExp | ((r: { method: string; path: string }) => boolean), retryAfterSeconds: number, count = 1): void {
@@ -777,6 +783,11 @@ export class LocalDiscord {
   }
 
   private async dispatch(method: string, path: string, query: URLSearchParams, headers: Record<string, string>, body: any, files: RecordedFile[]): Promise<Reply> {
+    const failure = this.failures.find((f) => f.left > 0 && f.match({ method, path }));
+    if (failure) {
+      failure.left -= 1;
+      return json({ message: `${failure.status}: Internal Server Error`, code: 0 }, failure.status);
+    }
     const limited = this.rateLimits.find((r) => r.left > 0 && r.match({ method, path }));
     if (limited) {
       limited.left -= 1;
