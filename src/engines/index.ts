@@ -4,6 +4,7 @@ import type { Logger } from "../log.ts";
 import { GanCatalog, shippedModelsDir, trainedModelsDir } from "./gan/catalog.ts";
 import { BigGanEngine } from "./biggan/engine.ts";
 import { GanEngine } from "./gan/engine.ts";
+import { EvalEngine } from "./eval/engine.ts";
 import { DiffusionEngine } from "./diffusion/engine.ts";
 import { diffusionOptions } from "./diffusion/from-config.ts";
 import { DatasetEngine } from "./diffusion/dataset/engine.ts";
@@ -29,6 +30,7 @@ export function builtinEngines(config: Config, log?: Logger): AnyEngine[] {
   return [
     new GanEngine(new GanCatalog(dirs)),
     new BigGanEngine({ ...onnx, modelDir: config.BIGGAN_MODEL_DIR }),
+    new EvalEngine(new GanCatalog(dirs), { cacheDir: join(config.GENLAB_DATA_DIR, "eval-cache") }),
     diffusion,
     new DatasetEngine(diffusion, join(config.GENLAB_DATA_DIR, "datasets")),
   ];

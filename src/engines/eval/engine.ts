@@ -1,0 +1,139 @@
+import { randomInt } from "node:crypto";
+import { EngineInputError } from "../errors.ts";
+import { GanCatalog } from "../gan/catalog.ts";
+import type { LoadedModel } from "../gan/model-files.ts";
+import { GanSampler } from "../gan/sample.ts";
+import type { Engine, GenerateContext, GenerationResult } from "../types.ts";
+import { Classifier, classifierDirFor } from "./classifier.ts";
+import { shippedClassifierNames, shippedClassifiersDir } from "./classifier-files.ts";
+import { comparisonImage } from "./comparison-image.ts";
+import { denoiseComparison, PROJECTION_NOTE, type DenoiseReport } from "./denoise.ts";
+import { evaluateGenerator, type EvalReport } from "./evaluate.ts";
+import type { InversionControl } from "./invert.ts";
+import { defaultEvalCacheDir } from "./real-stats.ts";
+import type { ReferenceFamily } from "./reference-data.ts";
+import { denoiseFields, distributionChart, evalFields, evalNote } from "./report-view.ts";
+
+export type EvalTask = "distribution" | "denoise";
+
+export interface EvalParams extends Record<string, unknown> {
+  task: EvalTask;
+  model: string;
+  n: number;
+  seed: number;
+  /** Denoise only: noise σ on the [-1, 1] pixel scale. */
+  sigma: number | null;
+}
+
+export const LIMITS = {
+  distribution: { default: 1000, max: 10_000 },
+  denoise: { default: 8, max: 16 },
+  sigma: { default: 0.5, max: 2 },
+} as const;
+
+/**
+ * `/evaluate` and `/denoise`: judges GenLab's generators with GenLab's own classifiers. Returns
+ * a chart (label distribution) or a comparison picture (denoising) as its one image, and the
+ * numbers as presentation fields.
+ */
+export class EvalEngine implements Engine<EvalParams> {
+  readonly name = "eval";
+  readonly title = "GAN evaluation";
+  private readonly samplers = new Map<string, Promise<GanSampler>>();
+  private readonly classifiers = new Map<string, Promise<Classifier>>();
+
+  constructor(
+    readonly catalog = new GanCatalog(),
+    private readonly opts: { cacheDir?: string; classifiersDir?: string } = {},
+  ) {}
+
+  status() {
+    const classifiers = shippedClassifierNames(this.classifiersDir);
+    if (!classifiers.length) return { ready: false, detail: "no evaluation classifier found — restore assets/eval or run scripts/train-classifier.ts." };
+    return { ready: true, detail: `classifiers ${classifiers.join(", ")} judge ${this.catalog.names().length} generator(s): label distribution, classifier-feature FD, denoising by inversion.` };
+  }
+
+  validate(params: Record<string, unknown>): EvalParams {
+    const task = (params.task ?? "distribution") as EvalTask;
+    if (task !== "distribution" && task !== "denoise") throw new EngineInputError(`task must be "distribution" or "denoise", not "${String(params.task)}".`);
+    const model = params.model === undefined || params.model === null || params.model === "" ? this.catalog.names()[0] : String(params.model);
+    if (!model) throw new EngineInputError("No GAN model is installed: an admin can train one with `genlab train`.");
+    const spec = this.catalog.get(model).manifest.spec; // throws the "no model named" sentence
+    this.classifierDir(spec); // and this one when GenLab cannot judge such images
+    const lim = LIMITS[task];
+    const n = params.n === undefined || params.n === null ? lim.default : Number(params.n);
+    if (!Number.isInteger(n) || n < (task === "distribution" ? 10 : 1) || n > lim.max) throw new EngineInputError(`n must be a whole number from ${task === "distribution" ? 10 : 1} to ${lim.max}, not ${String(params.n)}.`);
+    const seed = params.seed === undefined || params.seed === null ? randomInt(2 ** 31) : Number(params.seed);
+    if (!Number.isInteger(seed) || seed < 0 || seed >= 2 ** 32) throw new EngineInputError(`seed must be a whole number from 0 to 4294967295, not ${String(params.seed)}.`);
+    let sigma: number | null = null;
+    if (task === "denoise") {
+      sigma = params.sigma === undefined || params.sigma === null ? LIMITS.sigma.default : Number(params.sigma);
+      if (!Number.isFinite(sigma) || sigma < 0 || sigma > LIMITS.sigma.max) throw new EngineInputError(`sigma must be a number from 0 to ${LIMITS.sigma.max} (noise on the [-1, 1] pixel scale), not ${String(params.sigma)}.`);
+    }
+    return { task, model, n, seed, sigma };
+  }
+
+  async generate(p: EvalParams, ctx?: GenerateContext): Promise<GenerationResult> {
+    ctx?.onProgress?.(0, p.task === "denoise" ? "inverting the generator" : "classifying samples");
+    if (p.task === "denoise") {
+      const r = await this.denoise(p, { signal: ctx?.signal, onProgress: (f) => ctx?.onProgress?.(f, "inverting the generator") });
+      return {
+        images: [await comparisonImage(r, this.catalog.get(p.model).manifest.spec)],
+        presentation: { fields: denoiseFields(r), note: PROJECTION_NOTE },
+        model: { name: r.model.name, sha256: r.model.sha256 },
+        params: { ...p, psnr_noisy: round(r.mean.noisy.psnr), psnr_inverted: round(r.mean.inverted.psnr), ssim_noisy: round(r.mean.noisy.ssim), ssim_inverted: round(r.mean.inverted.ssim) },
+        seed: p.seed,
+      };
+    }
+    const r = await this.evaluate(p);
+    return {
+      images: [await distributionChart(r)],
+      presentation: { fields: evalFields(r), note: evalNote(r) },
+      model: { name: r.model.name, sha256: r.model.sha256 },
+      params: { ...p, classifier: r.classifier.name, classifier_sha256: r.classifier.sha256, fd: round(r.fd.value), class_accuracy: r.classAccuracy === null ? null : round(r.classAccuracy) },
+      seed: p.seed,
+    };
+  }
+
+  reproduce(p: Record<string, unknown>): string {
+    return [`model:${p.model}`, `n:${p.n}`, p.task === "denoise" ? `sigma:${p.sigma}` : "", `seed:${p.seed}`].filter(Boolean).join(" ");
+  }
+
+  /** The label-distribution / FD report (what `genlab eval` prints). */
+  async evaluate(p: Pick<EvalParams, "model" | "n" | "seed">): Promise<EvalReport> {
+    const model = this.catalog.get(p.model);
+    const [sampler, classifier] = await Promise.all([this.sampler(p.model, model), this.classifier(this.classifierDir(model.manifest.spec))]);
+    return evaluateGenerator(sampler, classifier, { n: p.n, seed: p.seed, cacheDir: this.opts.cacheDir ?? defaultEvalCacheDir() });
+  }
+
+  /** The denoising comparison (what `genlab denoise` draws). */
+  async denoise(p: Pick<EvalParams, "model" | "n" | "seed" | "sigma">, control: InversionControl = {}): Promise<DenoiseReport> {
+    const model = this.catalog.get(p.model);
+    const classifier = await this.classifier(this.classifierDir(model.manifest.spec));
+    return denoiseComparison(model, classifier.manifest.dataset as ReferenceFamily, { sigma: p.sigma ?? LIMITS.sigma.default, n: p.n, seed: p.seed }, control);
+  }
+
+  private get classifiersDir(): string {
+    return this.opts.classifiersDir ?? shippedClassifiersDir;
+  }
+
+  private classifierDir(spec: LoadedModel["manifest"]["spec"]): string {
+    return classifierDirFor(spec.classes, spec, this.classifiersDir);
+  }
+
+  private sampler(name: string, model: LoadedModel): Promise<GanSampler> {
+    let s = this.samplers.get(name);
+    if (!s) this.samplers.set(name, (s = GanSampler.open(model)));
+    return s;
+  }
+
+  private classifier(dir: string): Promise<Classifier> {
+    let c = this.classifiers.get(dir);
+    if (!c) this.classifiers.set(dir, (c = Classifier.open(dir)));
+    return c;
+  }
+}
+
+function round(x: number): number {
+  return Number(x.toFixed(4));
+}

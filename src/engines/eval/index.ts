@@ -1,0 +1,12 @@
+export { EvalEngine, LIMITS, type EvalParams, type EvalTask } from "./engine.ts";
+export { Classifier, classifierDirFor, type Classified } from "./classifier.ts";
+export { loadClassifier, shippedClassifierNames, shippedClassifiersDir, type ClassifierManifest } from "./classifier-files.ts";
+export { evaluateGenerator, FD_KIND, type EvalReport } from "./evaluate.ts";
+export { denoiseComparison, PROJECTION_NOTE, SIGMA_SCALE, type DenoiseReport } from "./denoise.ts";
+export { labelDistribution, entropy, chiSquareUniform, classAccuracy, type LabelDistribution } from "./distribution.ts";
+export { featureStats, frechetDistance, type FeatureStats } from "./frechet.ts";
+export { knnPrecisionRecall } from "./knn.ts";
+export { psnr, ssim } from "./image-metrics.ts";
+export { realReference, defaultEvalCacheDir } from "./real-stats.ts";
+export { heldOutImages, referenceSplit, HELD_OUT_PER_CLASS } from "./reference-data.ts";
+export { evalJson, denoiseJson } from "./report-view.ts";
