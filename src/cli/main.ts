@@ -35,6 +35,7 @@ const USAGE = `genlab — a generative-AI course lab in Discord
 
 async function main(argv: string[]): Promise<number> {
   // Engine commands need neither Discord nor the database.
+  if (argv[0] === "train" && (argv.includes("--help") || argv.includes("-h"))) return void process.stdout.write(`${(await import("./train.ts")).TRAIN_USAGE}\n`), 0;
   if (argv[0] === "train") return (await import("./train.ts")).trainCommand(argv.slice(1));
   if (argv[0] === "sample") return (await import("./sample.ts")).sampleCommand(argv.slice(1));
   if (argv[0] === "eval") return (await import("./eval.ts")).evalCommand(argv.slice(1));
@@ -109,6 +110,9 @@ main(process.argv.slice(2)).then(
   (error: unknown) => {
     if (error instanceof UserFacingError) {
       process.stderr.write(`genlab: ${redact(error.message)}\n`);
+    } else if (String((error as { code?: unknown }).code ?? "").startsWith("ERR_PARSE_ARGS")) {
+      // A mistyped option: node's own sentence, without the stack.
+      process.stderr.write(`genlab: ${redact((error as Error).message.replace(/\.?$/, ""))}: run \`genlab help\` for the commands and their options.\n`);
     } else {
       process.stderr.write(`genlab: stopped by an unexpected error: ${redact(error instanceof Error ? (error.stack ?? error.message) : String(error))}\n`);
     }

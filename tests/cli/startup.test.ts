@@ -15,6 +15,15 @@ function expectOneSentence(stderr: string, pattern: RegExp) {
 }
 
 describe("genlab start-up", () => {
+  it("a mistyped option gets one sentence, not a stack trace; train --help prints its usage", async () => {
+    const r = await runGenlab(["sample", "--bogus"], {});
+    expectOneSentence(r.stderr, /^genlab: Unknown option '--bogus'.*: run `genlab help` for the commands and their options\.$/);
+    expect(r.code).toBe(1);
+    const help = await runGenlab(["train", "--help"], {});
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(/^genlab train --dataset mnist\|fashion-mnist/);
+  });
+
   it("refuses to serve the playground beyond loopback without a password, in one sentence", async () => {
     const r = await runGenlab(["start"], { GENLAB_PLAYGROUND_HOST: "0.0.0.0", GENLAB_DATA_DIR: tempDir("genlab-cli-") }, 60_000);
     expectOneSentence(r.stderr, /^genlab: GENLAB_PLAYGROUND_HOST is 0\.0\.0\.0, which other machines can reach: set GENLAB_PLAYGROUND_PASSWORD too, or keep the playground on 127\.0\.0\.1\.$/);
