@@ -4,6 +4,7 @@ import type { RawImage } from "../../../images/encode.ts";
 import { slerp } from "../../runtime/latent.ts";
 import { Rng } from "../../gan/random.ts";
 import { declaredShape, openOnnxSession, type OnnxModule, type OnnxSessionOptions } from "../../runtime/onnx.ts";
+import type { ImageRequest } from "../provider.ts";
 import { createScheduler, type SchedulerName } from "../schedulers/index.ts";
 import { ClipTokenizer } from "./clip-tokenizer.ts";
 import { readModelFolder, type SdModelFolder } from "./model-dir.ts";
@@ -15,19 +16,8 @@ import { floatTensor, numberTensor, readFloats } from "./tensors.ts";
  * one UNet batch) → VAE decoder. The pipeline owns no maths beyond guidance; the schedulers own
  * the sampling equations.
  */
-export interface TextToImageRequest {
-  prompt: string;
-  negativePrompt: string;
-  width: number;
-  height: number;
-  steps: number;
-  /** Classifier-free guidance scale; ≤ 1 runs the conditional branch alone. */
-  guidance: number;
-  seed: number;
-  scheduler: SchedulerName;
-  /** Start from `seed`'s latents slerped this far towards `variation.seed`'s (V buttons). */
-  variation?: { seed: number; strength: number };
-}
+/** A provider's image request with the scheduler chosen (guidance ≤ 1 runs the conditional branch alone). */
+export type TextToImageRequest = Omit<ImageRequest, "scheduler"> & { scheduler: SchedulerName };
 
 export interface RunOptions {
   signal?: AbortSignal;
