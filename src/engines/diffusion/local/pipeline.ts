@@ -90,19 +90,25 @@ export class StableDiffusionPipeline {
     const batch = guided ? 2 : 1;
     const contextTensor = floatTensor(this.ort, this.unet, "encoder_hidden_states", context, contextDims);
     const timestepDims = this.timestepDims(batch);
+    // Reused every step (the session has finished with them when run() resolves): fewer
+    // allocations, so less garbage collection between UNet calls.
+    const sampleBuffer = new Float32Array(batch * latents.length);
+    const guided1 = guided ? new Float32Array(latents.length) : undefined;
     for (let i = 0; i < scheduler.timesteps.length; i++) {
       checkAbort();
       const t = scheduler.timesteps[i]!;
       const input = scheduler.scaleModelInput(latents, i);
+      sampleBuffer.set(input);
+      if (guided) sampleBuffer.set(input, input.length);
       const feeds: Record<string, Tensor> = {
-        sample: floatTensor(this.ort, this.unet, "sample", guided ? concat(input, input) : input, [batch, channels, h, w]),
+        sample: floatTensor(this.ort, this.unet, "sample", sampleBuffer, [batch, channels, h, w]),
         timestep: numberTensor(this.ort, this.unet, "timestep", new Array(timestepDims.reduce((a, b) => a * b, 1)).fill(t), timestepDims),
         encoder_hidden_states: contextTensor,
       };
       const out = await timed("unetMs", () => this.unet.run(feeds));
       if (profile) profile.unetRuns++;
       const noise = readFloats(out.out_sample ?? Object.values(out)[0]!);
-      latents = scheduler.step(guided ? guide(noise, req.guidance) : noise, i, latents, rng);
+      latents = scheduler.step(guided ? guide(noise, req.guidance, guided1) : noise, i, latents, rng);
       options.onStep?.(i + 1, scheduler.timesteps.length);
     }
     checkAbort();
@@ -138,9 +144,9 @@ export class StableDiffusionPipeline {
 }
 
 /** ε = ε_uncond + g · (ε_cond − ε_uncond), from a [2, …] batch ordered (uncond, cond). */
-export function guide(batched: Float32Array, scale: number): Float32Array {
+export function guide(batched: Float32Array, scale: number, into?: Float32Array): Float32Array {
   const n = batched.length / 2;
-  const out = new Float32Array(n);
+  const out = into ?? new Float32Array(n);
   for (let i = 0; i < n; i++) {
     const u = batched[i]!;
     out[i] = u + scale * (batched[n + i]! - u);
