@@ -50,6 +50,20 @@ describe("faults mid-run", () => {
     expect(fake.channelMessages(fake.channelId).filter((m) => m.attachments.length > 0 && ids.some((_, i) => m.interactionToken === handles[i]!.token))).toHaveLength(6);
   }, 90_000);
 
+  it("the gateway drops while jobs are queued: the session resumes, queued work is posted once, new commands are answered", async () => {
+    const handles = Array.from({ length: 4 }, (_, i) => ask(200 + i));
+    for (const h of handles) expect((await h.callback()).type).toBe(5);
+    const resumed = new Promise((resolve) => app.bot!.client.once("shardResume", resolve));
+    fake.dropConnections();
+    await resumed;
+    const after = ask(300);
+    expect((await after.callback()).type).toBe(5);
+    const all = [...handles, after];
+    await waitUntil(async () => ((await app.db.prisma.generation.count({ where: { interactionId: { in: all.map((h) => h.id) }, status: "succeeded" } })) === 5 ? true : undefined), "five results", 60_000);
+    for (const h of all) expect(h.original()?.attachments).toHaveLength(1);
+    expect(fake.connectedSessions()).toBe(1);
+  }, 90_000);
+
   it("PostgreSQL restarts while jobs are queued and running: each ends with one result and one record", async () => {
     const handles = Array.from({ length: 6 }, (_, i) => ask(100 + i));
     for (const h of handles) expect((await h.callback()).type).toBe(5);
