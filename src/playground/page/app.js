@@ -106,6 +106,7 @@ async function post(path, body) {
 }
 
 async function run(text) {
+  clearTimeout(timer);
   pending++; // answers to earlier keystrokes are stale now
   hide();
   hint.textContent = "";
@@ -118,6 +119,8 @@ async function run(text) {
   }
   echo(text.trim());
   input.value = "";
+  pending++; // and so is anything a keystroke asked while the command was sent
+  hint.textContent = "";
   hide();
 }
 
@@ -153,7 +156,10 @@ function choose(i) {
 let pending = 0;
 async function refresh() {
   const text = input.value;
-  if (!text.startsWith("/")) return hide();
+  if (!text.startsWith("/")) {
+    hint.textContent = "";
+    return hide();
+  }
   const mine = ++pending;
   const r = await post("/api/suggest", { text });
   if (mine !== pending) return; // a newer keystroke's answer will come
