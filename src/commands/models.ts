@@ -1,5 +1,4 @@
 import { EmbedBuilder, SlashCommandBuilder } from "discord.js";
-import { plannedEngines } from "../engines/index.ts";
 import type { Command } from "./support/types.ts";
 
 /** /models — which engines can run here, and for each one that cannot, what to set. */
@@ -11,9 +10,6 @@ export const command: Command = {
     for (const engine of ctx.engines.list()) {
       const s = engine.status();
       lines.push(`${s.ready ? "✅" : "❌"} **${engine.title}**: ${s.detail}`);
-    }
-    for (const planned of plannedEngines) {
-      if (!ctx.engines.has(planned.name)) lines.push(`❌ **${planned.title}**: ${planned.needs(ctx.config)}`);
     }
     const embed = new EmbedBuilder().setTitle("GenLab models").setDescription(lines.join("\n") || "No engines installed.");
     await interaction.reply({ embeds: [embed] });

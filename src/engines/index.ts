@@ -14,10 +14,7 @@ export { EngineRegistry } from "./registry.ts";
 export { EngineInputError, EngineUnavailableError, isPermanent } from "./errors.ts";
 export type { AnyEngine, Engine, EngineStatus, GenerationResult, GenerateContext, ModelInfo, Presentation } from "./types.ts";
 
-/** The engines the lab plans, for /models to report on before they are installed. */
-export const plannedEngines: { name: string; title: string; needs: (c: Config) => string }[] = [];
-
-/** Engines this build ships. Each engine issue adds its own here. */
+/** Every engine this build ships; each reports through status() what it needs to be ready. */
 export function builtinEngines(config: Config, log?: Logger): AnyEngine[] {
   // Shipped models, then those trained by /train (GENLAB_DATA_DIR/gan-models), then the user's own.
   const dirs = [shippedModelsDir, trainedModelsDir(config.GENLAB_DATA_DIR), ...(config.GENLAB_GAN_MODELS_DIR ? [config.GENLAB_GAN_MODELS_DIR] : [])];

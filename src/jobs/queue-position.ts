@@ -23,8 +23,3 @@ export async function queuePosition(prisma: PrismaClient, gen: { id: string; eng
   const mean = times.length ? times.reduce((a, b) => a + b, 0) / times.length / 1000 : undefined;
   return { position: ahead + 1, etaSeconds: mean === undefined ? undefined : mean * (ahead + running + 1) };
 }
-
-/** The number of a person's requests still waiting or being drawn. */
-export function activeRequests(prisma: PrismaClient, requesterId: string): Promise<number> {
-  return prisma.generation.count({ where: { requesterId, status: { in: ["queued", "running"] } } });
-}
