@@ -1,4 +1,5 @@
-import { alphasCumprod, predictOriginal, resolveConfig, type NoiseSource, type ResolvedConfig, type Scheduler, type SchedulerConfig } from "./config.ts";
+import { predictOriginal, type NoiseSource, type Scheduler, type SchedulerConfig } from "./config.ts";
+import { AlphaScheduler } from "./alphas.ts";
 
 /**
  * Latent Consistency Model sampling (Luo et al. 2023; diffusers' LCMScheduler): timesteps
@@ -6,19 +7,12 @@ import { alphasCumprod, predictOriginal, resolveConfig, type NoiseSource, type R
  * to the consistency boundary c_skip·x + c_out·x̂₀, then re-noises to the next timestep (except
  * after the last). One step suffices for LCM- and Turbo-distilled models.
  */
-export class LcmScheduler implements Scheduler {
+export class LcmScheduler extends AlphaScheduler implements Scheduler {
   readonly name = "lcm" as const;
-  readonly initNoiseSigma = 1;
-  readonly config: ResolvedConfig;
-  timesteps: number[] = [];
-  private readonly alphas: Float64Array;
-  private readonly finalAlpha: number;
   private static readonly sigmaData = 0.5;
 
   constructor(config: SchedulerConfig = {}) {
-    this.config = resolveConfig(config, { betaStart: 0.00085, betaEnd: 0.012, betaSchedule: "scaled_linear", timestepSpacing: "leading" });
-    this.alphas = alphasCumprod(this.config);
-    this.finalAlpha = this.config.setAlphaToOne ? 1 : this.alphas[0]!;
+    super(config, { betaStart: 0.00085, betaEnd: 0.012, betaSchedule: "scaled_linear", timestepSpacing: "leading" });
   }
 
   setTimesteps(steps: number): void {
@@ -27,10 +21,6 @@ export class LcmScheduler implements Scheduler {
     const k = Math.floor(this.config.numTrainTimesteps / original);
     const origin = Array.from({ length: original }, (_, i) => (i + 1) * k - 1).reverse();
     this.timesteps = Array.from({ length: steps }, (_, i) => origin[Math.floor((i * original) / steps)]!);
-  }
-
-  scaleModelInput(sample: Float32Array): Float32Array {
-    return sample;
   }
 
   /** The boundary-condition scalings at a timestep. */
@@ -45,8 +35,7 @@ export class LcmScheduler implements Scheduler {
     if (t === undefined) throw new Error(`step ${index} is outside the ${this.timesteps.length}-step schedule: call setTimesteps first`);
     const last = index === this.timesteps.length - 1;
     const prev = last ? t : this.timesteps[index + 1]!;
-    const a = this.alphas[t]!;
-    const aPrev = prev >= 0 ? this.alphas[prev]! : this.finalAlpha;
+    const { a, aPrev } = this.alphaPair(t, prev);
     const { cSkip, cOut } = this.scalings(t);
     const { predictionType: type, clipSample, clipSampleRange: r } = this.config;
     const out = new Float32Array(sample.length);
