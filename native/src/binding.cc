@@ -56,6 +56,10 @@ MlpSpec parseSpec(Napi::Env env, Napi::Value v) {
   const double c = getNumber(o, "numClasses");
   if (c < 0 || std::floor(c) != c || c > 1e6) rangeError(env, "spec.numClasses must be a non-negative integer");
   s.numClasses = static_cast<int>(c);
+  const Napi::Value aux = o.Get("auxClassifier");
+  if (!aux.IsUndefined() && !aux.IsBoolean()) typeError(env, "spec.auxClassifier must be a boolean");
+  s.auxClassifier = aux.IsBoolean() && aux.As<Napi::Boolean>().Value();
+  if (s.auxClassifier && s.numClasses < 2) rangeError(env, "spec.auxClassifier needs numClasses >= 2");
   s.slope = static_cast<float>(getNumber(o, "slope"));
   if (s.slope < 0) rangeError(env, "spec.slope must be >= 0 (LeakyReLU)");
   s.adam.lr = getNumber(o, "lr");
@@ -65,9 +69,16 @@ MlpSpec parseSpec(Napi::Env env, Napi::Value v) {
   if (!(s.adam.beta1 >= 0 && s.adam.beta1 < 1 && s.adam.beta2 >= 0 && s.adam.beta2 < 1))
     rangeError(env, "spec.beta1 and spec.beta2 must be in [0, 1)");
   if (s.gLayers.front() <= s.numClasses) rangeError(env, "spec.gLayers[0] must be zDim + numClasses (zDim > 0)");
-  if (s.dLayers.front() != s.gLayers.back() + s.numClasses)
-    rangeError(env, "spec.dLayers[0] must equal the image width (last of gLayers) + numClasses");
-  if (s.dLayers.back() != 1) rangeError(env, "spec.dLayers must end in 1 (one logit)");
+  if (s.auxClassifier) {
+    if (s.dLayers.front() != s.gLayers.back())
+      rangeError(env, "spec.dLayers[0] must equal the image width (last of gLayers) with auxClassifier");
+    if (s.dLayers.back() != 1 + s.numClasses)
+      rangeError(env, "spec.dLayers must end in 1 + numClasses with auxClassifier (one logit, then class logits)");
+  } else {
+    if (s.dLayers.front() != s.gLayers.back() + s.numClasses)
+      rangeError(env, "spec.dLayers[0] must equal the image width (last of gLayers) + numClasses");
+    if (s.dLayers.back() != 1) rangeError(env, "spec.dLayers must end in 1 (one logit)");
+  }
   return s;
 }
 
@@ -193,6 +204,10 @@ class GanWrap : public Napi::ObjectWrap<GanWrap> {
     o.Set("dAcc", r.dAcc);
     o.Set("dReal", r.dReal);
     o.Set("dFake", r.dFake);
+    if (gan_->spec().auxClassifier) {
+      o.Set("dClassReal", r.dClassReal);
+      o.Set("dClassFake", r.dClassFake);
+    }
     return o;
   }
 

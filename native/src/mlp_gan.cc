@@ -13,6 +13,11 @@ namespace {
 
 size_t roundUp16(size_t n) { return (n + 15) / 16 * 16; }
 
+// AC-GAN class-loss weights. D's class head learns from real images only: trained on G's images
+// too (as in Odena et al.), it also learns G's idea of each class, and G stops moving towards the
+// real one (Fashion-MNIST, 30 epochs: class accuracy 0.80 with the fake term, 0.84 without).
+constexpr float kClassWeightReal = 1.0f, kClassWeightFake = 0.0f, kClassWeightG = 1.0f;
+
 // log(1 + e^x), stable for any x.
 inline double softplus(double x) { return x > 0 ? x + std::log1p(std::exp(-x)) : std::log1p(std::exp(x)); }
 inline double sigmoid(double x) {
@@ -64,6 +69,8 @@ MlpGan::MlpGan(const MlpSpec& spec)
   dIn_ = spec.dLayers.front();
   zDim_ = gIn_ - spec.numClasses;
   imgDim_ = spec.gLayers.back();
+  dLabels_ = spec.auxClassifier ? 0 : spec.numClasses;  // one-hot columns after the image in D's input
+  outW_ = spec.dLayers.back();
   for (int w : spec.gLayers) maxWidth_ = std::max(maxWidth_, w);
   for (int w : spec.dLayers) maxWidth_ = std::max(maxWidth_, w);
 }
@@ -88,8 +95,7 @@ void MlpGan::ensureCapacity(int batch) {
   cap_ = batch;
 }
 
-void MlpGan::fillInput(float* X, int ld, const float* src, int srcDim, const int32_t* labels, int rows) {
-  const int C = spec_.numClasses;
+void MlpGan::fillInput(float* X, int ld, const float* src, int srcDim, const int32_t* labels, int C, int rows) {
   for (int i = 0; i < rows; ++i) {
     float* x = X + static_cast<long>(i) * ld;
     if (src) std::copy(src + static_cast<long>(i) * srcDim, src + static_cast<long>(i + 1) * srcDim, x);
@@ -98,6 +104,36 @@ void MlpGan::fillInput(float* X, int ld, const float* src, int srcDim, const int
       x[srcDim + labels[i]] = 1.0f;
     }
   }
+}
+
+double MlpGan::headLoss(const float* logits, const int32_t* labels, int rows, int target, float classWeight,
+                        float scale, float* dl, int* advCorrect, int* classCorrect, double* pMean) const {
+  const int C = spec_.auxClassifier ? spec_.numClasses : 0;
+  double loss = 0;
+  for (int i = 0; i < rows; ++i) {
+    const float* o = logits + static_cast<long>(i) * outW_;
+    float* g = dl + static_cast<long>(i) * outW_;
+    const double l = o[0], p = sigmoid(l);
+    loss += target ? softplus(-l) : softplus(l);
+    *advCorrect += target ? l > 0 : l < 0;
+    *pMean += p;
+    g[0] = static_cast<float>((p - target) * scale);
+    if (C == 0) continue;
+    // Softmax cross-entropy over the class logits o[1..C].
+    const float* c = o + 1;
+    const int y = labels[i];
+    int best = 0;
+    for (int j = 1; j < C; ++j) best = c[j] > c[best] ? j : best;
+    *classCorrect += best == y;
+    double sum = 0;
+    for (int j = 0; j < C; ++j) sum += std::exp(static_cast<double>(c[j]) - c[best]);
+    loss -= classWeight * (c[y] - c[best] - std::log(sum));
+    for (int j = 0; j < C; ++j) {
+      const double pj = std::exp(static_cast<double>(c[j]) - c[best]) / sum;
+      g[1 + j] = static_cast<float>(classWeight * (pj - (j == y)) * scale);
+    }
+  }
+  return loss;
 }
 
 void MlpGan::forward(MlpParams& net, std::vector<FloatBuf>& acts, const float* X0, int ldx0, int rows, float* out,
@@ -125,47 +161,37 @@ StepResult MlpGan::step(const float* real, const float* z, const int32_t* labels
   if (profile) mark_ = Clock::now();
 
   // ---- fake = G([z, onehot]) written straight into D's input rows B..2B (stride dIn) ----
-  fillInput(gX_.data(), gIn_, z, zDim_, labels, B);
+  fillInput(gX_.data(), gIn_, z, zDim_, labels, spec_.numClasses, B);
   float* fakeRows = dX_.data() + static_cast<long>(B) * dIn_;
   forward(G, gActs_, gX_.data(), gIn_, B, fakeRows, dIn_);
   tick(kGForward);
 
   // ---- D step on [real; fake] as one 2B-row batch ----
-  fillInput(dX_.data(), dIn_, real, imgDim_, labels, B);
-  fillInput(fakeRows, dIn_, nullptr, imgDim_, labels, B);  // one-hot columns of the fake rows
+  fillInput(dX_.data(), dIn_, real, imgDim_, labels, dLabels_, B);
+  fillInput(fakeRows, dIn_, nullptr, imgDim_, labels, dLabels_, B);  // one-hot columns of the fake rows
   float* logits = dActs_[nD - 1].data();
-  forward(D, dActs_, dX_.data(), dIn_, 2 * B, logits, 1);
+  forward(D, dActs_, dX_.data(), dIn_, 2 * B, logits, outW_);
   tick(kDForward);
 
   StepResult r;
-  double lossReal = 0, lossFake = 0, pReal = 0, pFake = 0;
-  int correct = 0;
+  const float inv = 1.0f / B;
   float* dl = gradA_.data();
-  for (int i = 0; i < 2 * B; ++i) {
-    const double l = logits[i];
-    const double p = sigmoid(l);
-    if (i < B) {
-      lossReal += softplus(-l);
-      pReal += p;
-      correct += l > 0;
-      dl[i] = static_cast<float>((p - 1.0) / B);
-    } else {
-      lossFake += softplus(l);
-      pFake += p;
-      correct += l < 0;
-      dl[i] = static_cast<float>(p / B);
-    }
-  }
+  int correct = 0, classReal = 0, classFake = 0;
+  const double lossReal = headLoss(logits, labels, B, 1, kClassWeightReal, inv, dl, &correct, &classReal, &r.dReal);
+  const double lossFake = headLoss(logits + static_cast<long>(B) * outW_, labels, B, 0, kClassWeightFake, inv,
+                                   dl + static_cast<long>(B) * outW_, &correct, &classFake, &r.dFake);
   r.dLoss = (lossReal + lossFake) / B;
   r.dAcc = static_cast<double>(correct) / (2.0 * B);
-  r.dReal = pReal / B;
-  r.dFake = pFake / B;
+  r.dReal /= B;
+  r.dFake /= B;
+  r.dClassReal = static_cast<double>(classReal) / B;
+  r.dClassFake = static_cast<double>(classFake) / B;
   tick(kDLoss);
 
   {
     float* dY = gradA_.data();
     float* other = gradB_.data();
-    int lddy = 1;
+    int lddy = outW_;
     for (size_t k = nD; k-- > 0;) {
       const Dense& L = D.layers[k];
       const float* X = k == 0 ? dX_.data() : dActs_[k - 1].data();
@@ -182,18 +208,16 @@ StepResult MlpGan::step(const float* real, const float* z, const int32_t* labels
   tick(kDAdam);
 
   // ---- G step: BCE(D'(fake), 1) through the updated D, back into G ----
-  forward(D, dActs_, fakeRows, dIn_, B, logits, 1);
+  forward(D, dActs_, fakeRows, dIn_, B, logits, outW_);
   tick(kGStepDForward);
-  double lossG = 0;
-  for (int i = 0; i < B; ++i) {
-    const double l = logits[i];
-    lossG += softplus(-l);
-    dl[i] = static_cast<float>((sigmoid(l) - 1.0) / B);
+  {
+    int unusedAdv = 0, unusedClass = 0;
+    double unusedP = 0;
+    r.gLoss = headLoss(logits, labels, B, 1, kClassWeightG, inv, dl, &unusedAdv, &unusedClass, &unusedP) / B;
   }
-  r.gLoss = lossG / B;
   float* dY = gradA_.data();
   float* other = gradB_.data();
-  int lddy = 1;
+  int lddy = outW_;
   for (size_t k = nD; k-- > 0;) {
     const Dense& L = D.layers[k];
     const float* X = k == 0 ? fakeRows : dActs_[k - 1].data();
@@ -236,7 +260,8 @@ void MlpGan::generate(const float* z, const int32_t* labels, int n, float* out) 
   }
   for (int r0 = 0; r0 < n; r0 += genCap_) {
     const int rows = std::min(genCap_, n - r0);
-    fillInput(genX_.data(), gIn_, z + static_cast<long>(r0) * zDim_, zDim_, labels ? labels + r0 : nullptr, rows);
+    fillInput(genX_.data(), gIn_, z + static_cast<long>(r0) * zDim_, zDim_, labels ? labels + r0 : nullptr,
+              spec_.numClasses, rows);
     forward(G, genActs_, genX_.data(), gIn_, rows, out + static_cast<long>(r0) * imgDim_, imgDim_);
   }
 }

@@ -20,14 +20,19 @@ namespace genlab {
 
 struct MlpSpec {
   std::vector<int> gLayers;  // incl. input width: [zDim + numClasses, ..., imgDim]
-  std::vector<int> dLayers;  // [imgDim + numClasses, ..., 1]
+  std::vector<int> dLayers;  // [imgDim + numClasses, ..., 1], or with auxClassifier [imgDim, ..., 1 + numClasses]
   int numClasses = 0;
+  // AC-GAN (Odena et al. 2017): D sees only the image and also predicts its class; the class
+  // cross-entropy on real images is added to D's loss, and on fake ones to G's loss.
+  bool auxClassifier = false;
   float slope = 0.2f;
   AdamConfig adam;
 };
 
 struct StepResult {
   double dLoss = 0, gLoss = 0, dAcc = 0, dReal = 0, dFake = 0;
+  // auxClassifier only: the share of real and of fake rows whose class D's head gets right.
+  double dClassReal = 0, dClassFake = 0;
 };
 
 // One MLP's parameters, gradients and Adam moments, each a single flat buffer
@@ -72,13 +77,18 @@ class MlpGan {
 
  private:
   void ensureCapacity(int batch);
-  void fillInput(float* X, int ld, const float* src, int srcDim, const int32_t* labels, int rows);
+  // Copies src rows (when given) and writes a one-hot of `labels` in the C columns after them.
+  static void fillInput(float* X, int ld, const float* src, int srcDim, const int32_t* labels, int C, int rows);
+  // Loss and dLoss/dlogits for `rows` rows of D's output (stride outW_); target 1 = real.
+  // Returns the mean adversarial loss + class loss; counts right sides of 0.5 and right classes.
+  double headLoss(const float* logits, const int32_t* labels, int rows, int target, float classWeight, float scale,
+                  float* dl, int* advCorrect, int* classCorrect, double* pMean) const;
   // Forward through a net; X0 has stride ldx0; the last layer writes to `out` (stride ldOut).
   void forward(MlpParams& net, std::vector<FloatBuf>& acts, const float* X0, int ldx0, int rows, float* out,
                int ldOut);
 
   MlpSpec spec_;
-  int zDim_, imgDim_, gIn_, dIn_;
+  int zDim_, imgDim_, gIn_, dIn_, dLabels_, outW_;
   int cap_ = 0;
   FloatBuf gX_, dX_, gradA_, gradB_;
   std::vector<FloatBuf> gActs_, dActs_;  // hidden-layer outputs (G), all layer outputs (D)

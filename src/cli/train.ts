@@ -4,7 +4,7 @@ import { loadDataset } from "../engines/gan/datasets/index.ts";
 import { trainGan, type EpochMetrics } from "../engines/gan/index.ts";
 import { ProgressBar } from "./progress.ts";
 
-export const TRAIN_USAGE = `genlab train --dataset mnist|fashion-mnist|cifar10:DIR|idx:IMAGES[,LABELS] --arch mlp|dcgan [--conditional]
+export const TRAIN_USAGE = `genlab train --dataset mnist|fashion-mnist|cifar10:DIR|idx:IMAGES[,LABELS] --arch mlp|dcgan [--conditional [--conditioning ac|concat]]
              --epochs N [--batch 64] [--limit N] [--sample-every K] [--seed S] --out DIR [--resume] [--json] [--allow-slow]`;
 
 /** `genlab train`: the lab's GAN training from the command line. */
@@ -15,6 +15,7 @@ export async function trainCommand(argv: string[]): Promise<number> {
       dataset: { type: "string" },
       arch: { type: "string", default: "mlp" },
       conditional: { type: "boolean", default: false },
+      conditioning: { type: "string" },
       epochs: { type: "string", default: "50" },
       batch: { type: "string", default: "64" },
       limit: { type: "string" },
@@ -40,6 +41,7 @@ export async function trainCommand(argv: string[]): Promise<number> {
       dataset,
       arch: values.arch,
       conditional: values.conditional,
+      auxClassifier: conditioning(values.conditioning),
       epochs,
       batch: int("--batch", values.batch, 1, 1024),
       sampleEvery: int("--sample-every", values["sample-every"], 1, 10_000),
@@ -70,7 +72,15 @@ export async function trainCommand(argv: string[]): Promise<number> {
 }
 
 function describe(m: EpochMetrics, epochs: number): string {
-  return `epoch ${m.epoch}/${epochs}  D_loss ${m.d_loss.toFixed(4)}  G_loss ${m.g_loss.toFixed(4)}  D_acc ${(m.d_acc * 100).toFixed(1)}%  ${m.seconds.toFixed(1)} s  ${m.images_per_s} img/s`;
+  const classes = m.d_class_real === undefined ? "" : `  class acc real ${(m.d_class_real * 100).toFixed(1)}% fake ${((m.d_class_fake ?? 0) * 100).toFixed(1)}%`;
+  return `epoch ${m.epoch}/${epochs}  D_loss ${m.d_loss.toFixed(4)}  G_loss ${m.g_loss.toFixed(4)}  D_acc ${(m.d_acc * 100).toFixed(1)}%${classes}  ${m.seconds.toFixed(1)} s  ${m.images_per_s} img/s`;
+}
+
+/** `--conditioning ac|concat`: how a conditional MLP's discriminator uses the label (unset: GenLab's default). */
+function conditioning(raw: string | undefined): boolean | undefined {
+  if (raw === undefined) return undefined;
+  if (raw === "ac" || raw === "concat") return raw === "ac";
+  throw new UserFacingError(`--conditioning must be ac (D predicts the class) or concat (D is given the class), not ${raw}.`);
 }
 
 export function int(flag: string, raw: string | undefined, min: number, max: number): number {

@@ -48,7 +48,7 @@ export function epochEmbeds(v: RunView, m: EpochMetrics, files: { grid?: string;
     {
       title: `${v.name} · epoch ${m.epoch}/${v.config.epochs}`,
       color: COLORS.running,
-      description: `D_loss **${m.d_loss.toFixed(4)}** · G_loss **${m.g_loss.toFixed(4)}** · D_acc **${(m.d_acc * 100).toFixed(1)} %** · ${m.images_per_s} images/s · ${m.seconds.toFixed(1)} s`,
+      description: `D_loss **${m.d_loss.toFixed(4)}** · G_loss **${m.g_loss.toFixed(4)}** · D_acc **${(m.d_acc * 100).toFixed(1)} %**${classAccuracy(m)} · ${m.images_per_s} images/s · ${m.seconds.toFixed(1)} s`,
       ...(files.grid ? { image: { url: `attachment://${files.grid}` } } : {}),
     },
     { title: "Losses and generator norms so far", color: COLORS.running, image: { url: `attachment://${files.chart}` } },
@@ -71,6 +71,12 @@ export function finalEmbed(v: RunView, grid: string, stopped: boolean): APIEmbed
       : [],
     image: { url: `attachment://${grid}` },
   };
+}
+
+/** AC-GAN runs: how often D's classifier head names the class of real and of generated images. */
+function classAccuracy(m: EpochMetrics): string {
+  if (m.d_class_real === undefined || m.d_class_fake === undefined) return "";
+  return ` · D class acc real **${(m.d_class_real * 100).toFixed(1)} %**, fake **${(m.d_class_fake * 100).toFixed(1)} %**`;
 }
 
 function duration(s: number): string {

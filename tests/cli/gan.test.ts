@@ -63,6 +63,7 @@ describe("genlab train / genlab sample", () => {
     [["train", "--dataset", "imagenet", "--out", "/tmp/x"], /^genlab: Unknown dataset "imagenet": use mnist, fashion-mnist/],
     [["train", "--dataset", "mnist"], /^genlab: genlab train needs --dataset and --out/],
     [["train", "--dataset", "mnist", "--out", "/tmp/x", "--epochs", "0"], /^genlab: --epochs must be a whole number from 1 to 10000, not 0\.$/],
+    [["train", "--dataset", "mnist", "--out", "/tmp/x", "--conditional", "--conditioning", "both"], /^genlab: --conditioning must be ac \(D predicts the class\) or concat \(D is given the class\), not both\.$/],
     [["sample", "--model", "nope", "--out", "/tmp/x.png"], /^genlab: There is no GAN model named "nope": choose one of /],
   ])("%j fails with one sentence", async (args, message) => {
     const r = await runGenlab(args, {});

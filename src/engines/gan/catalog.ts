@@ -43,7 +43,11 @@ export class GanCatalog {
   }
 
   private resolve(nameOrDir: string): string {
-    if (nameOrDir.includes("/")) return nameOrDir;
+    if (nameOrDir.includes("/")) {
+      // A `genlab train --out` folder holds the model in model/.
+      const trained = join(nameOrDir, "model");
+      return !existsSync(join(nameOrDir, "model.json")) && existsSync(join(trained, "model.json")) ? trained : nameOrDir;
+    }
     for (const dir of this.dirs) {
       const candidate = join(dir, nameOrDir);
       if (existsSync(join(candidate, "model.json"))) return candidate;

@@ -47,19 +47,22 @@ export class TfjsMlpTrainer implements Trainer {
     let out: StepResult | undefined;
     tf.tidy(() => {
       const onehot = this.onehot(labels, batch);
+      // AC-GAN: D sees the image alone and predicts the label instead.
+      const dLabels = this.spec.auxClassifier ? null : onehot;
       const zIn = this.withLabels(tf.tensor2d(z.subarray(0, batch * zDim), [batch, zDim]), onehot);
-      const realIn = this.withLabels(tf.tensor2d(real.subarray(0, batch * pix), [batch, pix]), onehot);
+      const realIn = this.withLabels(tf.tensor2d(real.subarray(0, batch * pix), [batch, pix]), dLabels);
       this.t++;
       const { result, gradNorms } = tfjsGanStep(
         tf,
         {
-          fake: () => this.withLabels(this.forward(this.g, zIn, true), onehot),
+          fake: () => this.withLabels(this.forward(this.g, zIn, true), dLabels),
           dReal: () => this.forward(this.d, realIn, false),
           dOn: (fake) => this.forward(this.d, fake, false),
           gVars: this.g,
           dVars: this.d,
           gMoments: { m: this.mg, v: this.vg },
           dMoments: { m: this.md, v: this.vd },
+          auxLabels: this.spec.auxClassifier ? onehot! : undefined,
         },
         this.t,
         this.spec,

@@ -3,8 +3,14 @@ export type Arch = "mlp" | "dcgan";
 
 export interface GanSpec {
   arch: Arch;
-  /** Class-conditional: a one-hot label goes into G (with z) and into D (with x). */
+  /** Class-conditional: a one-hot label goes into G (with z) and into D (with x), or see auxClassifier. */
   conditional: boolean;
+  /**
+   * Conditional MLPs only. AC-GAN: D does not see the label; it also predicts the class
+   * (1 + classes outputs), and the class loss pushes G towards the asked-for class.
+   * Absent or false: the label is concatenated to D's input.
+   */
+  auxClassifier?: boolean;
   zDim: number;
   height: number;
   width: number;
@@ -25,8 +31,9 @@ export function labelWidth(spec: GanSpec): number {
   return spec.conditional ? spec.classes.length : 0;
 }
 
-/** The lab recipe: G 100→256→512→1024→pixels, D pixels→512→256→1 (plus one-hot widths). */
+/** The lab recipe: G 100→256→512→1024→pixels, D pixels→512→256→1 (plus one-hot widths, or class logits). */
 export function mlpLayers(spec: GanSpec): { g: number[]; d: number[] } {
   const k = labelWidth(spec);
-  return { g: [spec.zDim + k, 256, 512, 1024, pixels(spec)], d: [pixels(spec) + k, 512, 256, 1] };
+  const g = [spec.zDim + k, 256, 512, 1024, pixels(spec)];
+  return spec.auxClassifier ? { g, d: [pixels(spec), 512, 256, 1 + k] } : { g, d: [pixels(spec) + k, 512, 256, 1] };
 }

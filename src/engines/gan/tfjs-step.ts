@@ -16,6 +16,12 @@ export interface GanNets {
   dVars: tfjs.Variable[];
   gMoments: Moments;
   dMoments: Moments;
+  /**
+   * AC-GAN: D's output is [real/fake logit, class logits…] and these are the batch's one-hot
+   * labels; the class cross-entropy on real images joins D's loss, and on fake ones G's loss
+   * (D's class head never learns from fakes: see native/src/mlp_gan.cc).
+   */
+  auxLabels?: tfjs.Tensor2D;
 }
 
 /**
@@ -24,24 +30,36 @@ export interface GanNets {
  * through the updated D. Call inside tf.tidy. `t` is the Adam step after this update.
  */
 export function tfjsGanStep(tf: typeof tfjs, nets: GanNets, t: number, adam: AdamHyper, batch: number): { result: StepResult; gradNorms: number[] } {
+  const aux = nets.auxLabels;
+  const advLogit = (out: tfjs.Tensor) => (aux ? tf.slice(out, [0, 0], [-1, 1]) : out);
+  const classLoss = (out: tfjs.Tensor) => tf.losses.softmaxCrossEntropy(aux!, tf.slice(out, [0, 1], [-1, -1]));
+  // The class term goes with target 1: D on real images, G on its own.
+  const loss = (out: tfjs.Tensor, target: 0 | 1) => (aux && target ? tf.add(bceWithLogits(tf, advLogit(out), 1), classLoss(out)) : bceWithLogits(tf, advLogit(out), target)) as tfjs.Scalar;
+
   const fake = nets.fake();
-  let logitsReal: tfjs.Tensor | undefined;
-  let logitsFake: tfjs.Tensor | undefined;
+  let outReal: tfjs.Tensor | undefined;
+  let outFake: tfjs.Tensor | undefined;
   const d = tf.variableGrads(() => {
-    logitsReal = tf.keep(nets.dReal());
-    logitsFake = tf.keep(nets.dOn(fake));
-    return tf.add(bceWithLogits(tf, logitsReal, 1), bceWithLogits(tf, logitsFake, 0)) as tfjs.Scalar;
+    outReal = tf.keep(nets.dReal());
+    outFake = tf.keep(nets.dOn(fake));
+    return tf.add(loss(outReal, 1), loss(outFake, 0)) as tfjs.Scalar;
   }, nets.dVars);
   adamUpdate(tf, nets.dVars, nets.dMoments.m, nets.dMoments.v, d.grads, t, adam);
 
-  const g = tf.variableGrads(() => bceWithLogits(tf, nets.dOn(nets.fake()), 1), nets.gVars);
+  const g = tf.variableGrads(() => loss(nets.dOn(nets.fake()), 1), nets.gVars);
   adamUpdate(tf, nets.gVars, nets.gMoments.m, nets.gMoments.v, g.grads, t, adam);
   const gradNorms = nets.gVars.map((v) => g.grads[v.name]!.norm().dataSync()[0]!);
 
-  const pr = tf.sigmoid(logitsReal!);
-  const pf = tf.sigmoid(logitsFake!);
+  const pr = tf.sigmoid(advLogit(outReal!));
+  const pf = tf.sigmoid(advLogit(outFake!));
   const correct = tf.add(tf.sum(tf.cast(tf.greater(pr, 0.5), "float32")), tf.sum(tf.cast(tf.less(pf, 0.5), "float32")));
   const [dLoss, gLoss, acc, dReal, dFake] = [d.value, g.value, correct, tf.mean(pr), tf.mean(pf)].map((x) => x.dataSync()[0]!);
-  tf.dispose([logitsReal!, logitsFake!]);
-  return { result: { dLoss: dLoss!, gLoss: gLoss!, dAcc: acc! / (2 * batch), dReal: dReal!, dFake: dFake! }, gradNorms };
+  const result: StepResult = { dLoss: dLoss!, gLoss: gLoss!, dAcc: acc! / (2 * batch), dReal: dReal!, dFake: dFake! };
+  if (aux) {
+    const classAcc = (out: tfjs.Tensor) => tf.mean(tf.cast(tf.equal(tf.argMax(tf.slice(out, [0, 1], [-1, -1]), 1), tf.argMax(aux, 1)), "float32")).dataSync()[0]!;
+    result.dClassReal = classAcc(outReal!);
+    result.dClassFake = classAcc(outFake!);
+  }
+  tf.dispose([outReal!, outFake!]);
+  return { result, gradNorms };
 }

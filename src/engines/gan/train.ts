@@ -14,6 +14,11 @@ export interface TrainOptions {
   dataset: Dataset;
   arch: Arch;
   conditional: boolean;
+  /**
+   * Conditional MLP: the AC-GAN discriminator (see GanSpec.auxClassifier). Unset: on for
+   * conditional MLPs, and a resumed run keeps what its checkpoint was trained with.
+   */
+  auxClassifier?: boolean;
   epochs: number;
   batch: number;
   /** Save a sample grid from the fixed noise every k epochs (and after the last). */
@@ -39,6 +44,9 @@ export interface EpochMetrics {
   d_acc: number;
   d_real: number;
   d_fake: number;
+  /** AC-GAN only: share of real / fake images whose class D's classifier head gets right. */
+  d_class_real?: number;
+  d_class_fake?: number;
   seconds: number;
   images_per_s: number;
   g_weight_norms: Record<string, number>;
@@ -73,18 +81,20 @@ export async function trainGan(o: TrainOptions): Promise<{ modelDir: string; epo
   if (o.conditional && !ds.labels) throw new EngineInputError(`A conditional GAN needs labels, and ${ds.name} has none: give a labels file or drop --conditional.`);
   if (!Number.isInteger(o.batch) || o.batch < 1 || o.batch > 1024) throw new EngineInputError(`--batch must be a whole number from 1 to 1024, not ${o.batch}.`);
   if (o.lr !== undefined && !(o.lr > 0 && o.lr <= 0.1)) throw new EngineInputError(`The learning rate must be above 0 and at most 0.1, not ${o.lr}.`);
-  const spec: GanSpec = { arch: o.arch, conditional: o.conditional, zDim: 100, height: ds.height, width: ds.width, channels: ds.channels, classes: ds.classes };
+  if (o.auxClassifier && !(o.conditional && o.arch === "mlp")) throw new EngineInputError("The auxiliary-classifier discriminator is for conditional MLP GANs: add --conditional and --arch mlp, or use --conditioning concat.");
+  const checkpointDir = join(o.outDir, "checkpoint");
+  const ck = o.resume && existsSync(join(checkpointDir, "model.json")) ? loadModel(checkpointDir, { discriminator: true }) : undefined;
+  const aux = o.auxClassifier ?? (ck ? ck.manifest.spec.auxClassifier === true : o.conditional && o.arch === "mlp");
+  const spec: GanSpec = { arch: o.arch, conditional: o.conditional, ...(aux ? { auxClassifier: true } : {}), zDim: 100, height: ds.height, width: ds.width, channels: ds.channels, classes: ds.classes };
   const name = o.name ?? `${ds.name.replace(/[^\w-]+/g, "-")}-${o.arch}${o.conditional ? "-cond" : ""}`;
   mkdirSync(join(o.outDir, "samples"), { recursive: true });
-  const checkpointDir = join(o.outDir, "checkpoint");
 
   // Shuffling and noise draw from their own stream (weights were initialised from `seed`).
   let rng = new Rng((o.seed ^ 0x9e3779b9) >>> 0);
   let startEpoch = 1;
   let trainer: Trainer;
   let resumed = false;
-  if (o.resume && existsSync(join(checkpointDir, "model.json"))) {
-    const ck = loadModel(checkpointDir, { discriminator: true });
+  if (ck) {
     assertSameSpec(ck.manifest.spec, spec, checkpointDir);
     const state = ck.manifest.training as unknown as CheckpointState;
     trainer = await createTrainer(spec, { seed: o.seed, init: { g: ck.generator, d: ck.discriminator! }, allowSlow: o.allowSlowBackend, lr: o.lr });
@@ -115,7 +125,7 @@ export async function trainGan(o: TrainOptions): Promise<{ modelDir: string; epo
   for (; epoch <= o.epochs; epoch++) {
     const t0 = performance.now();
     const order = rng.permutation(ds.count);
-    const sums = { d: 0, g: 0, acc: 0, real: 0, fake: 0 };
+    const sums = { d: 0, g: 0, acc: 0, real: 0, fake: 0, classReal: 0, classFake: 0 };
     const gradSums = new Float64Array(gNames.length);
     for (let s = 0; s < stepsPerEpoch; s++) {
       if (o.signal?.aborted) {
@@ -134,6 +144,8 @@ export async function trainGan(o: TrainOptions): Promise<{ modelDir: string; epo
       sums.acc += r.dAcc;
       sums.real += r.dReal;
       sums.fake += r.dFake;
+      sums.classReal += r.dClassReal ?? 0;
+      sums.classFake += r.dClassFake ?? 0;
       trainer.gradNorms().forEach((n, i) => (gradSums[i]! += n));
       // By time, not steps (a DCGAN step on wasm takes seconds): the event loop must breathe
       // often enough for signals and the job queue's heartbeats.
@@ -153,6 +165,7 @@ export async function trainGan(o: TrainOptions): Promise<{ modelDir: string; epo
       d_acc: sums.acc / n,
       d_real: sums.real / n,
       d_fake: sums.fake / n,
+      ...(spec.auxClassifier ? { d_class_real: sums.classReal / n, d_class_fake: sums.classFake / n } : {}),
       seconds: round(seconds, 3),
       images_per_s: Math.round(ds.count / seconds),
       g_weight_norms: Object.fromEntries(trainer.weightNorms().map((v, i) => [gNames[i]!, v])),
@@ -216,8 +229,8 @@ function keepMetricsUpTo(path: string, epoch: number): void {
 }
 
 function assertSameSpec(saved: GanSpec, wanted: GanSpec, dir: string): void {
-  const keys: (keyof GanSpec)[] = ["arch", "conditional", "zDim", "height", "width", "channels"];
-  const diff = keys.filter((k) => saved[k] !== wanted[k]);
+  const keys: (keyof GanSpec)[] = ["arch", "conditional", "auxClassifier", "zDim", "height", "width", "channels"];
+  const diff = keys.filter((k) => (saved[k] ?? false) !== (wanted[k] ?? false));
   if (diff.length || saved.classes.length !== wanted.classes.length) {
     throw new EngineInputError(`The checkpoint in ${dir} is for a different GAN (${diff.join(", ") || "classes"} differ): use another --out folder, or drop --resume to start over there.`);
   }

@@ -10,7 +10,7 @@ import type { Trainer, Weights } from "./trainer.ts";
 
 export function mlpTrainerSpec(spec: GanSpec, lr: number = ADAM.lr): MlpTrainerSpec {
   const layers = mlpLayers(spec);
-  return { gLayers: layers.g, dLayers: layers.d, numClasses: labelWidth(spec), slope: LEAKY_SLOPE, ...ADAM, lr };
+  return { gLayers: layers.g, dLayers: layers.d, numClasses: labelWidth(spec), auxClassifier: spec.auxClassifier === true, slope: LEAKY_SLOPE, ...ADAM, lr };
 }
 
 /**

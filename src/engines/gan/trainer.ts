@@ -6,6 +6,9 @@ export interface StepResult {
   dAcc: number;
   dReal: number;
   dFake: number;
+  /** AC-GAN only: share of the real / fake batch whose class D's classifier head gets right. */
+  dClassReal?: number;
+  dClassFake?: number;
 }
 
 export interface Weights {

@@ -20,6 +20,8 @@ export interface MlpSpec {
   dLayers: number[];
   /** 0 = unconditional; else one-hot of the batch labels is concatenated to z (G input) and to x (D input, real and fake). */
   numClasses: number;
+  /** AC-GAN: D's input is the image alone and dLayers ends in 1 + numClasses (class logits after the real/fake logit). */
+  auxClassifier?: boolean;
   /** LeakyReLU negative slope, 0.2 (must be >= 0). */
   slope: number;
   /** Adam, PyTorch semantics (bias-corrected, eps added to sqrt(v_hat)). */

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import sharp from "sharp";
 import { describe, expect, it } from "vitest";
 import { loadDataset } from "../../../src/engines/gan/datasets/index.ts";
-import { loadModel, trainGan, type EpochMetrics, type TrainEvent } from "../../../src/engines/gan/index.ts";
+import { GanCatalog, loadModel, trainGan, type EpochMetrics, type TrainEvent } from "../../../src/engines/gan/index.ts";
 import { tempDir } from "../../support/config.ts";
 
 const fashion = await loadDataset("fashion-mnist", { limit: 640 });
@@ -63,11 +63,36 @@ describe("GAN training (lab MLP recipe)", () => {
     expect(loadModel(join(out, "checkpoint")).manifest.training).toMatchObject({ epoch: 1 });
   });
 
-  it("trains a conditional model and refuses one without labels", async () => {
+  it("trains a conditional model (an AC-GAN unless told otherwise) and refuses one without labels", async () => {
     const out = tempDir("genlab-train-");
     const { epochs } = await train(out, 1, { conditional: true });
     expect(epochs).toHaveLength(1);
-    expect(loadModel(join(out, "model")).generator[0]!.length).toBe(110 * 256);
+    // D's class head: share of real / generated images it names right, reported each epoch.
+    expect(epochs[0]!.d_class_real).toBeGreaterThan(0.1);
+    expect(epochs[0]!.d_class_fake).toBeGreaterThanOrEqual(0);
+    const model = loadModel(join(out, "model"), { discriminator: true });
+    expect(model.manifest.spec.auxClassifier).toBe(true);
+    // The run folder itself works wherever a model folder is asked for (`--model runs/x`).
+    expect(new GanCatalog([]).get(out).dir).toBe(join(out, "model"));
+    expect(model.generator[0]!.length).toBe(110 * 256);
+    expect(model.manifest.networks.discriminator!.at(-1)).toEqual([11]); // real/fake + 10 classes
+    expect(model.discriminator![0]!.length).toBe(784 * 512); // D sees the image alone
     await expect(train(tempDir("genlab-train-"), 1, { conditional: true, dataset: { ...fashion, labels: null } })).rejects.toThrow(/A conditional GAN needs labels/);
+    await expect(train(tempDir("genlab-train-"), 1, { auxClassifier: true })).rejects.toThrow(/auxiliary-classifier discriminator is for conditional MLP GANs/);
+  });
+
+  it("--conditioning concat gives D the label; a resumed run keeps what its checkpoint used", async () => {
+    const out = tempDir("genlab-train-");
+    const { epochs } = await train(out, 1, { conditional: true, auxClassifier: false });
+    expect(epochs[0]!.d_class_real).toBeUndefined();
+    const model = loadModel(join(out, "model"), { discriminator: true });
+    expect(model.manifest.spec.auxClassifier).toBeUndefined();
+    expect(model.discriminator![0]!.length).toBe(794 * 512);
+    // No --conditioning on resume: the concat checkpoint goes on as concat.
+    const resumed = await train(out, 2, { conditional: true, resume: true });
+    expect(resumed.epochs.map((m) => m.epoch)).toEqual([2]);
+    expect(loadModel(join(out, "model")).manifest.spec.auxClassifier).toBeUndefined();
+    // Asking for the other kind is refused with what to do.
+    await expect(train(out, 3, { conditional: true, resume: true, auxClassifier: true })).rejects.toThrow(/checkpoint .* is for a different GAN \(auxClassifier differ\)/);
   });
 });

@@ -23,6 +23,9 @@ const LAB: MlpSpec = { gLayers: [100, 256, 512, 1024, 784], dLayers: [784, 512, 
 const LAB_COND: MlpSpec = { ...LAB, gLayers: [110, 256, 512, 1024, 784], dLayers: [794, 512, 256, 1], numClasses: 10 };
 const SMALL: MlpSpec = { gLayers: [12, 32, 48, 20], dLayers: [20, 24, 1], numClasses: 0, slope: 0.2, ...ADAM };
 const SMALL_COND: MlpSpec = { ...SMALL, gLayers: [15, 32, 48, 20], dLayers: [23, 24, 1], numClasses: 3 };
+// AC-GAN: D sees the image alone and ends in [real/fake logit, class logits].
+const LAB_AC: MlpSpec = { ...LAB_COND, dLayers: [784, 512, 256, 11], auxClassifier: true };
+const SMALL_AC: MlpSpec = { ...SMALL_COND, dLayers: [20, 24, 4], auxClassifier: true };
 
 // ---- seeded data --------------------------------------------------------------------------
 
@@ -124,6 +127,11 @@ class TfGan {
     return tf.concat([x, tf.oneHot(tf.tensor1d(labels!.subarray(0, n), "int32"), this.spec.numClasses).toFloat()], 1) as tf.Tensor2D;
   }
 
+  /** D's input: the image, plus the one-hot label unless D predicts the label (AC-GAN). */
+  private dInput(x: tf.Tensor2D, labels: Int32Array | null, n: number): tf.Tensor2D {
+    return this.spec.auxClassifier ? x : this.withLabels(x, labels, n);
+  }
+
   G(z: Float32Array, labels: Int32Array | null, n: number): tf.Tensor2D {
     const zDim = this.spec.gLayers[0]! - this.spec.numClasses;
     return this.mlp(this.withLabels(tf.tensor2d(z.subarray(0, n * zDim), [n, zDim]), labels, n), this.g, "tanh");
@@ -136,39 +144,66 @@ class TfGan {
     return tf.neg(tf.mean(tf.maximum(logTerm, -100)));
   }
 
+  /** The real/fake column of D's output. */
+  private adv(out: tf.Tensor2D): tf.Tensor2D {
+    return this.spec.auxClassifier ? tf.slice(out, [0, 0], [-1, 1]) : out;
+  }
+
+  /**
+   * D's loss against a target, plus (AC-GAN, target 1: D on real images, G on fakes) the
+   * nn.CrossEntropyLoss of the class logits, −mean log softmax[label].
+   */
+  private loss(out: tf.Tensor2D, target: 0 | 1, labels: Int32Array | null, n: number): tf.Scalar {
+    const bce = this.bce(this.adv(out), target);
+    if (!this.spec.auxClassifier || target === 0) return bce;
+    const logp = tf.logSoftmax(tf.slice(out, [0, 1], [-1, -1]));
+    const picked = tf.sum(tf.mul(logp, tf.oneHot(tf.tensor1d(labels!.subarray(0, n), "int32"), this.spec.numClasses)), 1);
+    return tf.sub(bce, tf.mean(picked));
+  }
+
   step(b: Batch): StepResult {
     const img = this.spec.gLayers.at(-1)!;
-    return tf.tidy(() => {
-      const realIn = this.withLabels(tf.tensor2d(b.real.subarray(0, b.n * img), [b.n, img]), b.labels, b.n);
-      const fakeIn = this.withLabels(this.G(b.z, b.labels, b.n), b.labels, b.n);
-      let logits: tf.Tensor2D[] = [];
+    let result: StepResult | undefined;
+    tf.tidy(() => {
+      const realIn = this.dInput(tf.tensor2d(b.real.subarray(0, b.n * img), [b.n, img]), b.labels, b.n);
+      const fakeIn = this.dInput(this.G(b.z, b.labels, b.n), b.labels, b.n);
+      let outs: tf.Tensor2D[] = [];
       const dStep = tf.variableGrads(() => {
-        const lr = this.mlp(realIn, this.d, "none"), lf = this.mlp(fakeIn, this.d, "none");
-        logits = [tf.keep(lr), tf.keep(lf)];
-        return tf.add(this.bce(lr, 1), this.bce(lf, 0));
+        const or = this.mlp(realIn, this.d, "none"), of = this.mlp(fakeIn, this.d, "none");
+        outs = [tf.keep(or), tf.keep(of)];
+        return tf.add(this.loss(or, 1, b.labels, b.n), this.loss(of, 0, b.labels, b.n));
       }, this.d);
       this.t += 1;
       this.adam(this.d, dStep.grads, this.t);
-      const lr = logits[0]!.dataSync() as Float32Array, lf = logits[1]!.dataSync() as Float32Array;
+      const lr = this.adv(outs[0]!).dataSync() as Float32Array, lf = this.adv(outs[1]!).dataSync() as Float32Array;
       let correct = 0;
       lr.forEach((l) => (correct += l > 0 ? 1 : 0));
       lf.forEach((l) => (correct += l < 0 ? 1 : 0));
       const sig = (l: number) => 1 / (1 + Math.exp(-l));
       const mean = (xs: Float32Array, f: (x: number) => number) => xs.reduce((s, x) => s + f(x), 0) / xs.length;
       const gStep = tf.variableGrads(
-        () => this.bce(this.mlp(this.withLabels(this.G(b.z, b.labels, b.n), b.labels, b.n), this.d, "none"), 1),
+        () => this.loss(this.mlp(this.dInput(this.G(b.z, b.labels, b.n), b.labels, b.n), this.d, "none"), 1, b.labels, b.n),
         this.g,
       );
       this.lastGGrads = this.g.map((v) => gStep.grads[v.name]!.dataSync() as Float32Array);
       this.adam(this.g, gStep.grads, this.t);
-      return {
+      result = {
         dLoss: dStep.value.dataSync()[0]!,
         gLoss: gStep.value.dataSync()[0]!,
         dAcc: correct / (2 * b.n),
         dReal: mean(lr, sig),
         dFake: mean(lf, sig),
       };
+      if (this.spec.auxClassifier) {
+        const classAcc = (out: tf.Tensor2D) => {
+          const predicted = Array.from(tf.argMax(tf.slice(out, [0, 1], [-1, -1]), 1).dataSync());
+          return predicted.filter((p, i) => p === b.labels![i]).length / b.n;
+        };
+        result.dClassReal = classAcc(outs[0]!);
+        result.dClassFake = classAcc(outs[1]!);
+      }
     });
+    return result!;
   }
 
   weights(): MlpWeights {
@@ -232,6 +267,8 @@ function expectStepClose(got: StepResult, want: StepResult) {
   expect(got.dAcc).toBe(want.dAcc);
   expect(got.dReal).toBeCloseTo(want.dReal, 5);
   expect(got.dFake).toBeCloseTo(want.dFake, 5);
+  expect(got.dClassReal).toBe(want.dClassReal);
+  expect(got.dClassFake).toBe(want.dClassFake);
 }
 
 function copyWeights(w: MlpWeights): MlpWeights {
@@ -291,6 +328,11 @@ describe("native MLP GAN (OpenBLAS addon) vs a TensorFlow.js reference", () => {
     compareTraining(LAB_COND, [6, 6], 2, [1, 2]);
   });
 
+  it.skipIf(!native)("AC-GAN lab GAN (D sees the image alone and predicts its class; class loss on real in D, on fake in G)", () => {
+    compareTraining(LAB_AC, [6, 6], 12, [1, 2]);
+    compareTraining(SMALL_AC, [8, 5, 1], 13, [3]);
+  });
+
   it.skipIf(!native)("a smaller last batch after full ones (and a larger one after that)", () => {
     compareTraining(SMALL, [8, 8, 3, 8, 11], 3, [3, 5]);
     compareTraining(SMALL_COND, [8, 5, 1], 4, [3]);
@@ -313,7 +355,7 @@ describe("native MLP GAN (OpenBLAS addon) vs a TensorFlow.js reference", () => {
   });
 
   it.skipIf(!native)("optimizer state + weights round trip resumes bit-identically", () => {
-    for (const spec of [LAB, SMALL_COND]) {
+    for (const spec of [LAB, SMALL_COND, SMALL_AC]) {
       const w0 = initWeights(spec, 8);
       const data = batches(spec, [32, 32, 32, 32, 9], 9);
       const a = native!.createMlpGan(spec, w0);
@@ -347,6 +389,8 @@ describe("native MLP GAN (OpenBLAS addon) vs a TensorFlow.js reference", () => {
     expect(() => gan.step(b!.real, b!.z, Int32Array.of(0, 1, 2, 3), 4)).toThrow(/out of range/);
     expect(() => gan.generate(b!.z, b!.labels, 0)).toThrow(/positive/);
     expect(() => native!.createMlpGan({ ...spec, dLayers: [20, 24, 1] }, initWeights(spec, 1))).toThrow(/dLayers/);
+    expect(() => native!.createMlpGan({ ...spec, auxClassifier: true }, initWeights(spec, 1))).toThrow(/dLayers\[0\].*auxClassifier/);
+    expect(() => native!.createMlpGan({ ...SMALL_AC, dLayers: [20, 24, 1] }, initWeights(SMALL_AC, 1))).toThrow(/1 \+ numClasses/);
     expect(() => native!.createMlpGan(spec, { g: [], d: [] })).toThrow(/init\.g/);
     const w = initWeights(spec, 12);
     w.d[0] = new Float32Array(3);
