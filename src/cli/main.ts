@@ -33,17 +33,32 @@ const USAGE = `genlab — a generative-AI course lab in Discord
   genlab config                list the settings GenLab reads
 `;
 
+/** Engine commands: they need neither Discord nor the database. */
+const ENGINE_COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
+  train: async (a) => (await import("./train.ts")).trainCommand(a),
+  sample: async (a) => (await import("./sample.ts")).sampleCommand(a),
+  eval: async (a) => (await import("./eval.ts")).evalCommand(a),
+  denoise: async (a) => (await import("./denoise.ts")).denoiseCommand(a),
+  biggan: async (a) => (await import("./biggan.ts")).bigganCommand(a),
+  "biggan-interpolate": async (a) => (await import("./biggan.ts")).bigganInterpolateCommand(a),
+  imagine: async (a) => (await import("./imagine.ts")).imagineCommand(a),
+  dataset: async (a) => (await import("./dataset.ts")).datasetCommand(a),
+};
+
+/** `genlab CMD --help`: CMD's entry in USAGE, with its continuation lines (train has a longer one). */
+async function usageOf(cmd: string): Promise<string> {
+  if (cmd === "train") return `${(await import("./train.ts")).TRAIN_USAGE}\n`;
+  const lines = USAGE.split("\n");
+  const start = lines.findIndex((l) => l.startsWith(`  genlab ${cmd} `));
+  let end = start + 1;
+  while (end < lines.length && /^ {3,}\S/.test(lines[end]!)) end++;
+  return lines.slice(start, end).map((l) => l.slice(2)).join("\n") + "\n";
+}
+
 async function main(argv: string[]): Promise<number> {
-  // Engine commands need neither Discord nor the database.
-  if (argv[0] === "train" && (argv.includes("--help") || argv.includes("-h"))) return void process.stdout.write(`${(await import("./train.ts")).TRAIN_USAGE}\n`), 0;
-  if (argv[0] === "train") return (await import("./train.ts")).trainCommand(argv.slice(1));
-  if (argv[0] === "sample") return (await import("./sample.ts")).sampleCommand(argv.slice(1));
-  if (argv[0] === "eval") return (await import("./eval.ts")).evalCommand(argv.slice(1));
-  if (argv[0] === "denoise") return (await import("./denoise.ts")).denoiseCommand(argv.slice(1));
-  if (argv[0] === "biggan") return (await import("./biggan.ts")).bigganCommand(argv.slice(1));
-  if (argv[0] === "imagine") return (await import("./imagine.ts")).imagineCommand(argv.slice(1));
-  if (argv[0] === "dataset") return (await import("./dataset.ts")).datasetCommand(argv.slice(1));
-  if (argv[0] === "biggan-interpolate") return (await import("./biggan.ts")).bigganInterpolateCommand(argv.slice(1));
+  const engine = ENGINE_COMMANDS[argv[0] ?? ""];
+  if (engine && (argv.includes("--help") || argv.includes("-h"))) return void process.stdout.write(await usageOf(argv[0]!)), 0;
+  if (engine) return engine(argv.slice(1));
   const { positionals, values } = parseArgs({
     args: argv,
     allowPositionals: true,

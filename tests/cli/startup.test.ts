@@ -24,6 +24,16 @@ describe("genlab start-up", () => {
     expect(help.stdout).toMatch(/^genlab train --dataset mnist\|fashion-mnist/);
   });
 
+  it.each([
+    ["sample", /^genlab sample --model NAME\|DIR --n 16 .*--out FILE\.png\n$/],
+    ["biggan", /^genlab biggan --class 207 .*\n$/], // not biggan-interpolate's line
+    ["imagine", /^genlab imagine "PROMPT" .*\n +\[--aspect 3:2\].*\n +Stable Diffusion text-to-image.*\n$/],
+  ])("genlab %s --help prints that command's usage and exits 0", async (cmd, usage) => {
+    const help = await runGenlab([cmd, "--help"], {});
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(usage);
+  });
+
   it("refuses to serve the playground beyond loopback without a password, in one sentence", async () => {
     const r = await runGenlab(["start"], { GENLAB_PLAYGROUND_HOST: "0.0.0.0", GENLAB_DATA_DIR: tempDir("genlab-cli-") }, 60_000);
     expectOneSentence(r.stderr, /^genlab: GENLAB_PLAYGROUND_HOST is 0\.0\.0\.0, which other machines can reach: set GENLAB_PLAYGROUND_PASSWORD too, or keep the playground on 127\.0\.0\.1\.$/);
