@@ -5,7 +5,8 @@ import { trainGan, type EpochMetrics } from "../engines/gan/index.ts";
 import { ProgressBar } from "./progress.ts";
 
 export const TRAIN_USAGE = `genlab train --dataset mnist|fashion-mnist|cifar10:DIR|idx:IMAGES[,LABELS] --arch mlp|dcgan [--conditional [--conditioning ac|concat]]
-             --epochs N [--batch 64] [--limit N] [--sample-every K] [--seed S] --out DIR [--resume] [--json] [--allow-slow]`;
+             --epochs N [--batch 64] [--limit N] [--sample-every K] [--seed S] --out DIR [--resume] [--json] [--allow-slow]
+             [--ema 0.9]   per-epoch decay of the average of G's weights that becomes the model (0: the last G)`;
 
 /** `genlab train`: the lab's GAN training from the command line. */
 export async function trainCommand(argv: string[]): Promise<number> {
@@ -16,6 +17,7 @@ export async function trainCommand(argv: string[]): Promise<number> {
       arch: { type: "string", default: "mlp" },
       conditional: { type: "boolean", default: false },
       conditioning: { type: "string" },
+      ema: { type: "string" },
       epochs: { type: "string", default: "50" },
       batch: { type: "string", default: "64" },
       limit: { type: "string" },
@@ -42,6 +44,7 @@ export async function trainCommand(argv: string[]): Promise<number> {
       arch: values.arch,
       conditional: values.conditional,
       auxClassifier: conditioning(values.conditioning),
+      emaDecay: emaDecay(values.ema),
       epochs,
       batch: int("--batch", values.batch, 1, 1024),
       sampleEvery: int("--sample-every", values["sample-every"], 1, 10_000),
@@ -81,6 +84,13 @@ function conditioning(raw: string | undefined): boolean | undefined {
   if (raw === undefined) return undefined;
   if (raw === "ac" || raw === "concat") return raw === "ac";
   throw new UserFacingError(`--conditioning must be ac (D predicts the class) or concat (D is given the class), not ${raw}.`);
+}
+
+function emaDecay(raw: string | undefined): number | undefined {
+  if (raw === undefined) return undefined;
+  const v = Number(raw);
+  if (raw.trim() === "" || !(v >= 0 && v < 1)) throw new UserFacingError(`--ema must be a number from 0 (off) to below 1, such as 0.9, not ${raw}.`);
+  return v;
 }
 
 export function int(flag: string, raw: string | undefined, min: number, max: number): number {

@@ -64,6 +64,7 @@ describe("genlab train / genlab sample", () => {
     [["train", "--dataset", "mnist"], /^genlab: genlab train needs --dataset and --out/],
     [["train", "--dataset", "mnist", "--out", "/tmp/x", "--epochs", "0"], /^genlab: --epochs must be a whole number from 1 to 10000, not 0\.$/],
     [["train", "--dataset", "mnist", "--out", "/tmp/x", "--conditional", "--conditioning", "both"], /^genlab: --conditioning must be ac \(D predicts the class\) or concat \(D is given the class\), not both\.$/],
+    [["train", "--dataset", "mnist", "--out", "/tmp/x", "--ema", "abc"], /^genlab: --ema must be a number from 0 \(off\) to below 1, such as 0\.9, not abc\.$/],
     [["sample", "--model", "nope", "--out", "/tmp/x.png"], /^genlab: There is no GAN model named "nope": choose one of /],
   ])("%j fails with one sentence", async (args, message) => {
     const r = await runGenlab(args, {});

@@ -8,6 +8,7 @@ import { concatParams, loadModel, readBlob, saveModel, splitParams } from "./mod
 import { Rng, type RngState } from "./random.ts";
 import { mlpLayers, pixels, type Arch, type GanSpec } from "./spec.ts";
 import { createTrainer } from "./trainer-factory.ts";
+import { WeightAverage } from "./weight-average.ts";
 import { parameterNames, type OptimizerState, type Trainer } from "./trainer.ts";
 
 export interface TrainOptions {
@@ -29,6 +30,11 @@ export interface TrainOptions {
   resume: boolean;
   /** Adam learning rate (the lab's 2e-4 when unset). */
   lr?: number;
+  /**
+   * Per-epoch decay of the moving average of G's weights that becomes the model (see
+   * WeightAverage); 0 keeps the last step's G. Default 0.9.
+   */
+  emaDecay?: number;
   /** Train a DCGAN on TensorFlow.js's JavaScript backend even though it is very slow. */
   allowSlowBackend?: boolean;
   name?: string;
@@ -65,7 +71,11 @@ interface CheckpointState {
   rng: RngState;
   optimizerStep: number;
   seed: number;
+  /** Updates of the weight average so far (its weights are generator-ema.bin); absent: none. */
+  emaUpdates?: number;
 }
+
+export const DEFAULT_EMA_DECAY = 0.9;
 
 const FIXED_SAMPLES = 64;
 const METRICS_HEADER = "epoch,d_loss,g_loss,d_acc,d_real,d_fake,seconds,images_per_s\n";
@@ -81,6 +91,8 @@ export async function trainGan(o: TrainOptions): Promise<{ modelDir: string; epo
   if (o.conditional && !ds.labels) throw new EngineInputError(`A conditional GAN needs labels, and ${ds.name} has none: give a labels file or drop --conditional.`);
   if (!Number.isInteger(o.batch) || o.batch < 1 || o.batch > 1024) throw new EngineInputError(`--batch must be a whole number from 1 to 1024, not ${o.batch}.`);
   if (o.lr !== undefined && !(o.lr > 0 && o.lr <= 0.1)) throw new EngineInputError(`The learning rate must be above 0 and at most 0.1, not ${o.lr}.`);
+  const emaDecay = o.emaDecay ?? DEFAULT_EMA_DECAY;
+  if (!(emaDecay >= 0 && emaDecay < 1)) throw new EngineInputError(`The weight-average decay must be at least 0 and below 1 (0 turns it off), not ${o.emaDecay}.`);
   if (o.auxClassifier && !(o.conditional && o.arch === "mlp")) throw new EngineInputError("The auxiliary-classifier discriminator is for conditional MLP GANs: add --conditional and --arch mlp, or use --conditioning concat.");
   const checkpointDir = join(o.outDir, "checkpoint");
   const ck = o.resume && existsSync(join(checkpointDir, "model.json")) ? loadModel(checkpointDir, { discriminator: true }) : undefined;
@@ -94,11 +106,16 @@ export async function trainGan(o: TrainOptions): Promise<{ modelDir: string; epo
   let startEpoch = 1;
   let trainer: Trainer;
   let resumed = false;
+  let ema = new WeightAverage(emaDecay);
   if (ck) {
     assertSameSpec(ck.manifest.spec, spec, checkpointDir);
     const state = ck.manifest.training as unknown as CheckpointState;
     trainer = await createTrainer(spec, { seed: o.seed, init: { g: ck.generator, d: ck.discriminator! }, allowSlow: o.allowSlowBackend, lr: o.lr });
     trainer.setOptimizerState(readOptimizer(checkpointDir, ck.manifest.files, trainer, state.optimizerStep));
+    if (state.emaUpdates && ck.manifest.files[EMA_FILE]) {
+      const sizes = ck.generator.map((g) => g.length);
+      ema = new WeightAverage(emaDecay, state.emaUpdates, splitParams(readBlob(checkpointDir, EMA_FILE, ck.manifest.files), sizes));
+    }
     rng = Rng.fromState(state.rng);
     startEpoch = state.epoch + 1;
     resumed = true;
@@ -180,13 +197,18 @@ export async function trainGan(o: TrainOptions): Promise<{ modelDir: string; epo
     // Listeners first, checkpoint second: a crash in between repeats this epoch on resume
     // (bit-identically), where the other order could lose it for whoever records epochs.
     await o.onEvent?.({ type: "epoch", metrics, samplePath });
-    saveCheckpoint(checkpointDir, name, spec, trainer, { epoch, rng: rng.state(), optimizerStep: trainer.getOptimizerState().step, seed: o.seed });
+    ema.update(trainer.getWeights().g);
+    saveCheckpoint(checkpointDir, name, spec, trainer, ema, { epoch, rng: rng.state(), optimizerStep: trainer.getOptimizerState().step, seed: o.seed, emaUpdates: ema.updates });
   }
 
   const epochsDone = stopped ? epoch - 1 : o.epochs;
   const w = trainer.getWeights();
   const shapes = networkShapes(spec, trainer);
-  saveModel(join(o.outDir, "model"), { name, spec, training: { dataset: ds.name, images: ds.count, epochs: epochsDone, batch: o.batch, seed: o.seed, implementation: trainer.implementation } }, { generator: w.g, discriminator: w.d }, shapes);
+  // The model is the weight average of G (D as it ended); the final grid shows that model.
+  const generator = ema.weights() ?? w.g;
+  const averaged = ema.weights() ? { decay: ema.decay, epochs: ema.updates } : null;
+  saveModel(join(o.outDir, "model"), { name, spec, training: { dataset: ds.name, images: ds.count, epochs: epochsDone, batch: o.batch, seed: o.seed, implementation: trainer.implementation, weightAverage: averaged } }, { generator, discriminator: w.d }, shapes);
+  if (averaged) trainer.setWeights({ g: generator, d: w.d });
   const final = finalInputs(spec, o.seed);
   const finalGrid = join(o.outDir, "final-grid.png");
   writeFileSync(finalGrid, await gridPng(toRawImages(trainer.generate(final.z, final.labels, final.n), final.n, spec), { columns: 10 }));
@@ -202,11 +224,15 @@ export function networkShapes(spec: GanSpec, trainer: Trainer): { generator: num
   return { generator: shapes(l.g), discriminator: shapes(l.d) };
 }
 
-function saveCheckpoint(dir: string, name: string, spec: GanSpec, trainer: Trainer, state: CheckpointState): void {
+const EMA_FILE = "generator-ema.bin";
+
+function saveCheckpoint(dir: string, name: string, spec: GanSpec, trainer: Trainer, ema: WeightAverage, state: CheckpointState): void {
   const w = trainer.getWeights();
   const opt = trainer.getOptimizerState();
-  const optimizer = concatParams([...opt.g.m, ...opt.g.v, ...opt.d.m, ...opt.d.v]);
-  saveModel(dir, { name, spec, training: state as unknown as Record<string, unknown> }, { generator: w.g, discriminator: w.d }, networkShapes(spec, trainer), { "optimizer.bin": optimizer });
+  const extra: Record<string, Buffer> = { "optimizer.bin": concatParams([...opt.g.m, ...opt.g.v, ...opt.d.m, ...opt.d.v]) };
+  const averaged = ema.weights();
+  if (averaged) extra[EMA_FILE] = concatParams(averaged);
+  saveModel(dir, { name, spec, training: state as unknown as Record<string, unknown> }, { generator: w.g, discriminator: w.d }, networkShapes(spec, trainer), extra);
 }
 
 function readOptimizer(dir: string, files: Record<string, string>, trainer: Trainer, step: number): OptimizerState {

@@ -55,6 +55,28 @@ describe("GAN training (lab MLP recipe)", () => {
     expect(readFileSync(join(resumed, "metrics.csv"), "utf8").split("\n")[2]!.split(",").slice(0, 3)).toEqual(readFileSync(join(straight, "metrics.csv"), "utf8").split("\n")[2]!.split(",").slice(0, 3));
   });
 
+  it("the model is the moving average of G over epochs (warm-up decay), the checkpoint keeps the last G; emaDecay 0 ships the last G", async () => {
+    const one = tempDir("genlab-train-");
+    await train(one, 1);
+    const g1 = loadModel(join(one, "model")).generator; // one update: the average is G itself
+    const two = tempDir("genlab-train-");
+    await train(two, 2);
+    const g2 = loadModel(join(two, "checkpoint")).generator;
+    const model = loadModel(join(two, "model"));
+    expect(model.manifest.training).toMatchObject({ weightAverage: { decay: 0.9, epochs: 2 } });
+    const b = 2 / 11; // second update: min(0.9, (1 + 1) / (10 + 1))
+    let worst = 0;
+    model.generator.forEach((w, i) => w.forEach((x, j) => (worst = Math.max(worst, Math.abs(x - (b * g1[i]![j]! + (1 - b) * g2[i]![j]!))))));
+    expect(worst).toBeLessThan(1e-6);
+    expect(model.sha256).not.toBe(loadModel(join(two, "checkpoint")).sha256);
+
+    const plain = tempDir("genlab-train-");
+    await train(plain, 2, { emaDecay: 0 });
+    expect(loadModel(join(plain, "model")).sha256).toBe(loadModel(join(two, "checkpoint")).sha256);
+    expect(loadModel(join(plain, "model")).manifest.training).toMatchObject({ weightAverage: null });
+    await expect(train(tempDir("genlab-train-"), 1, { emaDecay: 1 })).rejects.toThrow(/^The weight-average decay must be at least 0 and below 1 \(0 turns it off\), not 1\.$/);
+  });
+
   it("stops at an abort, keeping the last finished epoch's checkpoint", async () => {
     const out = tempDir("genlab-train-");
     const ac = new AbortController();
