@@ -62,7 +62,7 @@ export function finalEmbed(v: RunView, grid: string, stopped: boolean): APIEmbed
     color: stopped ? COLORS.stopped : COLORS.succeeded,
     description: stopped
       ? `A checkpoint is saved: \`/train resume run:${v.name}\` continues from epoch ${v.epochsDone + 1}.`
-      : `100 samples below. Use it now: \`/gan sample model:${v.name}\``,
+      : `100 samples below, from the model: the moving average of G's weights over the epochs. Use it now: \`/gan sample model:${v.name}\``,
     fields: v.last
       ? [
           { name: "Final D_loss / G_loss", value: `${v.last.d_loss.toFixed(4)} / ${v.last.g_loss.toFixed(4)}`, inline: true },

@@ -124,7 +124,7 @@ export async function trainGan(o: TrainOptions): Promise<{ modelDir: string; epo
     trainer = await createTrainer(spec, { seed: o.seed, allowSlow: o.allowSlowBackend, lr: o.lr });
     writeFileSync(join(o.outDir, "metrics.csv"), METRICS_HEADER);
   }
-  writeFileSync(join(o.outDir, "config.json"), JSON.stringify({ name, spec, dataset: ds.name, images: ds.count, epochs: o.epochs, batch: o.batch, seed: o.seed, sampleEvery: o.sampleEvery, implementation: trainer.implementation }, null, 2) + "\n");
+  writeFileSync(join(o.outDir, "config.json"), JSON.stringify({ name, spec, dataset: ds.name, images: ds.count, epochs: o.epochs, batch: o.batch, seed: o.seed, sampleEvery: o.sampleEvery, emaDecay, implementation: trainer.implementation }, null, 2) + "\n");
 
   const pix = pixels(spec);
   const stepsPerEpoch = Math.ceil(ds.count / o.batch);
