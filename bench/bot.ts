@@ -4,13 +4,20 @@
  * fast test engine, the result posted back — measuring interaction → acknowledgement latency
  * (p50/p99/max) and jobs per second until the queue is empty.
  *
+ * Reference, in the same run: a bare discord.js client on the same fake Discord that defers
+ * every interaction the moment it arrives (no checks, no database, no worker) — the floor this
+ * machine and discord.js set. The ratio GenLab p99 / reference p99 is what GenLab adds.
+ *
  *   npx tsx bench/bot.ts [--users 50] [--per-user 4] [--rounds 3] [--concurrency 1]
  *
  * Everything (fake Discord, bot, worker, embedded Postgres) shares this machine's cores, so
  * the figures are an upper bound on what GenLab adds. Goal: p99 < 100 ms for 200 at once.
  */
-import { burst, percentile, startBurstRig } from "../tests/support/burst.ts";
+import { startBot } from "../src/discord/client.ts";
+import { createLogger } from "../src/log.ts";
+import { burst, percentile, sendBurst, startBurstRig } from "../tests/support/burst.ts";
 import { tempDir } from "../tests/support/config.ts";
+import { FakeDiscord } from "../tests/support/fake-discord.ts";
 
 function arg(name: string, fallback: number): number {
   const i = process.argv.indexOf(`--${name}`);
@@ -20,20 +27,61 @@ const USERS = arg("users", 50);
 const PER_USER = arg("per-user", 4);
 const ROUNDS = arg("rounds", 3);
 
+interface Row {
+  p50: number;
+  p99: number;
+  max: number;
+  jobs: number;
+  seconds: number;
+  late: number;
+}
+
+function printRow(label: string, row: Row): void {
+  const rate = row.seconds > 0 ? (row.jobs / row.seconds).toFixed(1) : "—";
+  console.log(`${label.padEnd(11)} | ${row.p50.toFixed(0).padStart(10)} | ${row.p99.toFixed(0).padStart(10)} | ${row.max.toFixed(0).padStart(10)} | ${String(row.jobs).padStart(4)} | ${row.seconds.toFixed(1).padStart(7)} | ${rate.padStart(6)} | ${row.late}`);
+}
+
+function rowOf(ackMs: number[], seconds: number, late: number): Row {
+  return { p50: percentile(ackMs, 50), p99: percentile(ackMs, 99), max: Math.max(...ackMs), jobs: ackMs.length, seconds, late };
+}
+
+console.log(`${USERS} students × ${PER_USER} requests at once, ${ROUNDS} rounds each\n`);
+console.log("round       | ack p50 ms | ack p99 ms | ack max ms | jobs | seconds | jobs/s | late (>3 s)");
+const genlab: Row[] = [];
 const rig = await startBurstRig({ GENLAB_DATA_DIR: tempDir("genlab-bench-bot-"), GENLAB_WORKER_CONCURRENCY: String(arg("concurrency", 1)), GENLAB_MAX_JOBS_PER_USER: String(PER_USER + 1) });
 try {
   await burst(rig.fake, rig.app, 5, 1); // warm-up: JIT, connections, caches
-  console.log(`${USERS} students × ${PER_USER} requests at once, ${ROUNDS} rounds\n`);
-  console.log("round | ack p50 ms | ack p99 ms | ack max ms | jobs | seconds | jobs/s | late (>3 s)");
-  const all = [];
   for (let r = 1; r <= ROUNDS; r++) {
     const late = rig.fake.lateCallbacks;
     const b = await burst(rig.fake, rig.app, USERS, PER_USER);
-    const row = { p50: percentile(b.ackMs, 50), p99: percentile(b.ackMs, 99), max: Math.max(...b.ackMs), jobs: b.ackMs.length, seconds: b.totalMs / 1000, late: rig.fake.lateCallbacks - late };
-    all.push(row);
-    console.log(`${String(r).padStart(5)} | ${row.p50.toFixed(0).padStart(10)} | ${row.p99.toFixed(0).padStart(10)} | ${row.max.toFixed(0).padStart(10)} | ${String(row.jobs).padStart(4)} | ${row.seconds.toFixed(1).padStart(7)} | ${(row.jobs / row.seconds).toFixed(1).padStart(6)} | ${row.late}`);
+    genlab.push(rowOf(b.ackMs, b.totalMs / 1000, rig.fake.lateCallbacks - late));
+    printRow(`GenLab ${r}`, genlab.at(-1)!);
   }
-  console.log(JSON.stringify({ bench: "bot", users: USERS, perUser: PER_USER, rounds: all }));
 } finally {
   await rig.stop();
 }
+
+// The reference: acknowledgement only (seconds = until the last acknowledgement).
+const reference: Row[] = [];
+const fake = await FakeDiscord.start({ recordRequests: false });
+const bare = await startBot({ token: fake.token, apiUrl: fake.apiUrl, log: createLogger("silent"), onInteraction: async (i) => void (i.isChatInputCommand() && (await i.deferReply())) });
+try {
+  await sendBurst(fake, 5, 1);
+  for (let r = 1; r <= ROUNDS; r++) {
+    const late = fake.lateCallbacks;
+    const t0 = performance.now();
+    const acks = await sendBurst(fake, USERS, PER_USER);
+    reference.push(rowOf(acks.map((a) => a.ms), (performance.now() - t0) / 1000, fake.lateCallbacks - late));
+    printRow(`reference ${r}`, reference.at(-1)!);
+  }
+} finally {
+  await bare.stop();
+  await fake.stop();
+}
+
+// Rounds after the first (the first still pays for JIT and cold caches), median of each side.
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const warm = (rows: Row[]) => (rows.length > 1 ? rows.slice(1) : rows);
+const p99 = { genlab: median(warm(genlab).map((r) => r.p99)), reference: median(warm(reference).map((r) => r.p99)) };
+console.log(`\nack p99 (median of warm rounds): GenLab ${p99.genlab.toFixed(0)} ms, reference ${p99.reference.toFixed(0)} ms, ratio ${(p99.genlab / p99.reference).toFixed(2)} (goal: GenLab < 100 ms)`);
+console.log(JSON.stringify({ bench: "bot", users: USERS, perUser: PER_USER, genlab, reference, p99Ratio: Number((p99.genlab / p99.reference).toFixed(3)) }));

@@ -28,6 +28,19 @@ export async function startBurstRig(env: Record<string, string>): Promise<{ fake
 
 export async function burst(fake: FakeDiscord, app: App, users: number, perUser: number): Promise<BurstResult> {
   const t0 = performance.now();
+  const acks = await sendBurst(fake, users, perUser);
+  const ids = acks.map((a) => a.id);
+  // Rows are written just after the acknowledgement: wait until every request has ended.
+  for (;;) {
+    const ended = await app.db.prisma.generation.count({ where: { interactionId: { in: ids }, status: { in: ["succeeded", "failed", "cancelled"] } } });
+    if (ended === ids.length) break;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return { ackMs: acks.map((a) => a.ms), callbackTypes: acks.map((a) => a.type), interactionIds: ids, userOf: new Map(acks.map((a) => [a.id, a.userId])), totalMs: performance.now() - t0 };
+}
+
+/** Sends the burst's interactions and resolves with each one's first response, in sending order. */
+export async function sendBurst(fake: FakeDiscord, users: number, perUser: number): Promise<{ id: string; userId: string; type: number; ms: number }[]> {
   const sends = [];
   for (let k = 0; k < perUser; k++) {
     for (let u = 0; u < users; u++) {
@@ -37,15 +50,7 @@ export async function burst(fake: FakeDiscord, app: App, users: number, perUser:
       sends.push(h.callback(10_000).then((cb) => ({ id: h.id, userId, type: cb.type, ms: performance.now() - sentAt })));
     }
   }
-  const acks = await Promise.all(sends);
-  const ids = acks.map((a) => a.id);
-  // Rows are written just after the acknowledgement: wait until every request has ended.
-  for (;;) {
-    const ended = await app.db.prisma.generation.count({ where: { interactionId: { in: ids }, status: { in: ["succeeded", "failed", "cancelled"] } } });
-    if (ended === ids.length) break;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  return { ackMs: acks.map((a) => a.ms), callbackTypes: acks.map((a) => a.type), interactionIds: ids, userOf: new Map(acks.map((a) => [a.id, a.userId])), totalMs: performance.now() - t0 };
+  return Promise.all(sends);
 }
 
 export function percentile(xs: number[], p: number): number {
