@@ -4,20 +4,24 @@
  * fast test engine, the result posted back — measuring interaction → acknowledgement latency
  * (p50/p99/max) and jobs per second until the queue is empty.
  *
- * Reference, in the same run: a bare discord.js client on the same fake Discord that defers
- * every interaction the moment it arrives (no checks, no database, no worker) — the floor this
- * machine and discord.js set. The ratio GenLab p99 / reference p99 is what GenLab adds.
+ * Reference, in the same run: a bare discord.js client on the same kind of fake Discord that
+ * defers every interaction the moment it arrives (no checks, no database, no worker) — the
+ * floor this machine and discord.js set. The ratio GenLab p99 / reference p99 is what GenLab adds.
  *
- *   npx tsx bench/bot.ts [--users 50] [--per-user 4] [--rounds 3] [--concurrency 1]
+ * The fake Discord runs in a process of its own and times acknowledgements on its side, as
+ * Discord would (`--same-process` puts it on the bot's event loop, as the tests do).
+ *
+ *   npx tsx bench/bot.ts [--users 50] [--per-user 4] [--rounds 3] [--concurrency 1] [--same-process]
  *
  * Everything (fake Discord, bot, worker, embedded Postgres) shares this machine's cores, so
  * the figures are an upper bound on what GenLab adds. Goal: p99 < 100 ms for 200 at once.
  */
 import { startBot } from "../src/discord/client.ts";
 import { createLogger } from "../src/log.ts";
-import { burst, percentile, sendBurst, startBurstRig } from "../tests/support/burst.ts";
+import { percentile, sendBurst, startBurstApp, untilEnded } from "../tests/support/burst.ts";
 import { tempDir } from "../tests/support/config.ts";
 import { FakeDiscord } from "../tests/support/fake-discord.ts";
+import { startFakeDiscordProcess, type RemoteFakeDiscord } from "./fake-discord-process.ts";
 
 function arg(name: string, fallback: number): number {
   const i = process.argv.indexOf(`--${name}`);
@@ -45,38 +49,62 @@ function rowOf(ackMs: number[], seconds: number, late: number): Row {
   return { p50: percentile(ackMs, 50), p99: percentile(ackMs, 99), max: Math.max(...ackMs), jobs: ackMs.length, seconds, late };
 }
 
-console.log(`${USERS} students × ${PER_USER} requests at once, ${ROUNDS} rounds each\n`);
-console.log("round       | ack p50 ms | ack p99 ms | ack max ms | jobs | seconds | jobs/s | late (>3 s)");
-const genlab: Row[] = [];
-const rig = await startBurstRig({ GENLAB_DATA_DIR: tempDir("genlab-bench-bot-"), GENLAB_WORKER_CONCURRENCY: String(arg("concurrency", 1)), GENLAB_MAX_JOBS_PER_USER: String(PER_USER + 1) });
-try {
-  await burst(rig.fake, rig.app, 5, 1); // warm-up: JIT, connections, caches
+const SAME_PROCESS = process.argv.includes("--same-process");
+
+/** A fake Discord to send bursts through, here or in its own process. */
+type Discord = RemoteFakeDiscord;
+
+async function startDiscord(): Promise<Discord> {
+  if (!SAME_PROCESS) return startFakeDiscordProcess();
+  const fake = await FakeDiscord.start({ recordRequests: false });
+  return {
+    token: fake.token,
+    apiUrl: fake.apiUrl,
+    async burst(users, perUser) {
+      const late = fake.lateCallbacks;
+      const acks = await sendBurst(fake, users, perUser);
+      return { acks, late: fake.lateCallbacks - late };
+    },
+    stop: () => fake.stop(),
+  };
+}
+
+/** Warm-up, then the rounds; `settle` waits for whatever follows the acknowledgements. */
+async function rounds(label: string, discord: Discord, settle: (ids: string[]) => Promise<void>): Promise<Row[]> {
+  await settle((await discord.burst(5, 1)).acks.map((a) => a.id)); // JIT, connections, caches
+  const rows: Row[] = [];
   for (let r = 1; r <= ROUNDS; r++) {
-    const late = rig.fake.lateCallbacks;
-    const b = await burst(rig.fake, rig.app, USERS, PER_USER);
-    genlab.push(rowOf(b.ackMs, b.totalMs / 1000, rig.fake.lateCallbacks - late));
-    printRow(`GenLab ${r}`, genlab.at(-1)!);
+    const t0 = performance.now();
+    const { acks, late } = await discord.burst(USERS, PER_USER);
+    await settle(acks.map((a) => a.id));
+    rows.push(rowOf(acks.map((a) => a.ms), (performance.now() - t0) / 1000, late));
+    printRow(`${label} ${r}`, rows.at(-1)!);
   }
+  return rows;
+}
+
+console.log(`${USERS} students × ${PER_USER} requests at once, ${ROUNDS} rounds each; fake Discord ${SAME_PROCESS ? "on the bot's event loop" : "in its own process"}\n`);
+console.log("round       | ack p50 ms | ack p99 ms | ack max ms | jobs | seconds | jobs/s | late (>3 s)");
+
+let discord = await startDiscord();
+const app = await startBurstApp(discord, { GENLAB_DATA_DIR: tempDir("genlab-bench-bot-"), GENLAB_WORKER_CONCURRENCY: String(arg("concurrency", 1)), GENLAB_MAX_JOBS_PER_USER: String(PER_USER + 1) });
+let genlab: Row[];
+try {
+  genlab = await rounds("GenLab", discord, (ids) => untilEnded(app, ids));
 } finally {
-  await rig.stop();
+  await app.stop();
+  await discord.stop();
 }
 
 // The reference: acknowledgement only (seconds = until the last acknowledgement).
-const reference: Row[] = [];
-const fake = await FakeDiscord.start({ recordRequests: false });
-const bare = await startBot({ token: fake.token, apiUrl: fake.apiUrl, log: createLogger("silent"), onInteraction: async (i) => void (i.isChatInputCommand() && (await i.deferReply())) });
+discord = await startDiscord();
+const bare = await startBot({ token: discord.token, apiUrl: discord.apiUrl, log: createLogger("silent"), onInteraction: async (i) => void (i.isChatInputCommand() && (await i.deferReply())) });
+let reference: Row[];
 try {
-  await sendBurst(fake, 5, 1);
-  for (let r = 1; r <= ROUNDS; r++) {
-    const late = fake.lateCallbacks;
-    const t0 = performance.now();
-    const acks = await sendBurst(fake, USERS, PER_USER);
-    reference.push(rowOf(acks.map((a) => a.ms), (performance.now() - t0) / 1000, fake.lateCallbacks - late));
-    printRow(`reference ${r}`, reference.at(-1)!);
-  }
+  reference = await rounds("reference", discord, async () => {});
 } finally {
   await bare.stop();
-  await fake.stop();
+  await discord.stop();
 }
 
 // Rounds after the first (the first still pays for JIT and cold caches), median of each side.
@@ -84,4 +112,4 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 const warm = (rows: Row[]) => (rows.length > 1 ? rows.slice(1) : rows);
 const p99 = { genlab: median(warm(genlab).map((r) => r.p99)), reference: median(warm(reference).map((r) => r.p99)) };
 console.log(`\nack p99 (median of warm rounds): GenLab ${p99.genlab.toFixed(0)} ms, reference ${p99.reference.toFixed(0)} ms, ratio ${(p99.genlab / p99.reference).toFixed(2)} (goal: GenLab < 100 ms)`);
-console.log(JSON.stringify({ bench: "bot", users: USERS, perUser: PER_USER, genlab, reference, p99Ratio: Number((p99.genlab / p99.reference).toFixed(3)) }));
+console.log(JSON.stringify({ bench: "bot", users: USERS, perUser: PER_USER, fakeDiscord: SAME_PROCESS ? "same process" : "own process", genlab, reference, p99Ratio: Number((p99.genlab / p99.reference).toFixed(3)) }));

@@ -21,22 +21,31 @@ export interface BurstResult {
 
 export async function startBurstRig(env: Record<string, string>): Promise<{ fake: FakeDiscord; app: App; stop(): Promise<void> }> {
   const fake = await FakeDiscord.start({ recordRequests: false });
-  const config = testConfig({ DISCORD_TOKEN: fake.token, DISCORD_API_URL: fake.apiUrl, GENLAB_MAX_JOBS_PER_USER: "20", ...env });
-  const app = await startApp({ config, log: createLogger((process.env.BURST_LOG ?? "silent") as "silent"), bot: true, worker: true, engines: [patternEngine()], commands: [patternCommand] });
+  const app = await startBurstApp(fake, env);
   return { fake, app, stop: async () => (await app.stop(), await fake.stop()) };
+}
+
+/** GenLab (bot + worker, the /pattern command and its fast engine) logged in to a fake Discord. */
+export function startBurstApp(discord: { token: string; apiUrl: string }, env: Record<string, string>): Promise<App> {
+  const config = testConfig({ DISCORD_TOKEN: discord.token, DISCORD_API_URL: discord.apiUrl, GENLAB_MAX_JOBS_PER_USER: "20", ...env });
+  return startApp({ config, log: createLogger((process.env.BURST_LOG ?? "silent") as "silent"), bot: true, worker: true, engines: [patternEngine()], commands: [patternCommand] });
 }
 
 export async function burst(fake: FakeDiscord, app: App, users: number, perUser: number): Promise<BurstResult> {
   const t0 = performance.now();
   const acks = await sendBurst(fake, users, perUser);
   const ids = acks.map((a) => a.id);
-  // Rows are written just after the acknowledgement: wait until every request has ended.
+  await untilEnded(app, ids);
+  return { ackMs: acks.map((a) => a.ms), callbackTypes: acks.map((a) => a.type), interactionIds: ids, userOf: new Map(acks.map((a) => [a.id, a.userId])), totalMs: performance.now() - t0 };
+}
+
+/** Rows are written just after the acknowledgement: waits until every request has ended. */
+export async function untilEnded(app: App, interactionIds: string[]): Promise<void> {
   for (;;) {
-    const ended = await app.db.prisma.generation.count({ where: { interactionId: { in: ids }, status: { in: ["succeeded", "failed", "cancelled"] } } });
-    if (ended === ids.length) break;
+    const ended = await app.db.prisma.generation.count({ where: { interactionId: { in: interactionIds }, status: { in: ["succeeded", "failed", "cancelled"] } } });
+    if (ended === interactionIds.length) return;
     await new Promise((r) => setTimeout(r, 50));
   }
-  return { ackMs: acks.map((a) => a.ms), callbackTypes: acks.map((a) => a.type), interactionIds: ids, userOf: new Map(acks.map((a) => [a.id, a.userId])), totalMs: performance.now() - t0 };
 }
 
 /** Sends the burst's interactions and resolves with each one's first response, in sending order. */
