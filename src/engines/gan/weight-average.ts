@@ -18,7 +18,8 @@ export class WeightAverage {
     weights?: Float32Array[],
   ) {
     if (!(decay >= 0 && decay < 1)) throw new RangeError(`decay must be in [0, 1), not ${decay}`);
-    this.avg = weights?.map((w) => w.slice());
+    // A resumed run told to stop averaging ships its last G, not the stale average.
+    this.avg = decay > 0 ? weights?.map((w) => w.slice()) : undefined;
   }
 
   get enabled(): boolean {

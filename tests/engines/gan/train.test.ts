@@ -74,6 +74,9 @@ describe("GAN training (lab MLP recipe)", () => {
     await train(plain, 2, { emaDecay: 0 });
     expect(loadModel(join(plain, "model")).sha256).toBe(loadModel(join(two, "checkpoint")).sha256);
     expect(loadModel(join(plain, "model")).manifest.training).toMatchObject({ weightAverage: null });
+    // Resumed with the average turned off, it ships the last G.
+    await train(two, 3, { resume: true, emaDecay: 0 });
+    expect(loadModel(join(two, "model")).sha256).toBe(loadModel(join(two, "checkpoint")).sha256);
     await expect(train(tempDir("genlab-train-"), 1, { emaDecay: 1 })).rejects.toThrow(/^The weight-average decay must be at least 0 and below 1 \(0 turns it off\), not 1\.$/);
   });
 
