@@ -9,7 +9,7 @@ import { Rng, type RngState } from "./random.ts";
 import { mlpLayers, pixels, type Arch, type GanSpec } from "./spec.ts";
 import { createTrainer } from "./trainer-factory.ts";
 import { WeightAverage } from "./weight-average.ts";
-import { parameterNames, type OptimizerState, type Trainer } from "./trainer.ts";
+import { parameterNames, type OptimizerState, type Trainer, type Weights } from "./trainer.ts";
 
 export interface TrainOptions {
   dataset: Dataset;
@@ -197,8 +197,9 @@ export async function trainGan(o: TrainOptions): Promise<{ modelDir: string; epo
     // Listeners first, checkpoint second: a crash in between repeats this epoch on resume
     // (bit-identically), where the other order could lose it for whoever records epochs.
     await o.onEvent?.({ type: "epoch", metrics, samplePath });
-    ema.update(trainer.getWeights().g);
-    saveCheckpoint(checkpointDir, name, spec, trainer, ema, { epoch, rng: rng.state(), optimizerStep: trainer.getOptimizerState().step, seed: o.seed, emaUpdates: ema.updates });
+    const weights = trainer.getWeights();
+    ema.update(weights.g);
+    saveCheckpoint(checkpointDir, name, spec, trainer, weights, ema, { epoch, rng: rng.state(), seed: o.seed, emaUpdates: ema.updates });
   }
 
   const epochsDone = stopped ? epoch - 1 : o.epochs;
@@ -226,13 +227,14 @@ export function networkShapes(spec: GanSpec, trainer: Trainer): { generator: num
 
 const EMA_FILE = "generator-ema.bin";
 
-function saveCheckpoint(dir: string, name: string, spec: GanSpec, trainer: Trainer, ema: WeightAverage, state: CheckpointState): void {
-  const w = trainer.getWeights();
+/** `w` is the trainer's current weights (the caller has them already: one copy per epoch). */
+function saveCheckpoint(dir: string, name: string, spec: GanSpec, trainer: Trainer, w: Weights, ema: WeightAverage, state: Omit<CheckpointState, "optimizerStep">): void {
   const opt = trainer.getOptimizerState();
   const extra: Record<string, Buffer> = { "optimizer.bin": concatParams([...opt.g.m, ...opt.g.v, ...opt.d.m, ...opt.d.v]) };
   const averaged = ema.weights();
   if (averaged) extra[EMA_FILE] = concatParams(averaged);
-  saveModel(dir, { name, spec, training: state as unknown as Record<string, unknown> }, { generator: w.g, discriminator: w.d }, networkShapes(spec, trainer), extra);
+  const training: CheckpointState = { ...state, optimizerStep: opt.step };
+  saveModel(dir, { name, spec, training: training as unknown as Record<string, unknown> }, { generator: w.g, discriminator: w.d }, networkShapes(spec, trainer), extra);
 }
 
 function readOptimizer(dir: string, files: Record<string, string>, trainer: Trainer, step: number): OptimizerState {
