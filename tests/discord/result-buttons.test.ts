@@ -30,7 +30,10 @@ beforeAll(async () => {
   fake = await FakeDiscord.start();
   const config = testConfig({ DATABASE_URL: await createTestDatabase("buttons"), DISCORD_TOKEN: fake.token, DISCORD_API_URL: fake.apiUrl, GENLAB_MAX_JOBS_PER_USER: "5" });
   app = await startApp({ config, log: createLogger("silent"), bot: true, worker: true });
-  const h = fake.interact({ name: "gan", options: [{ type: 1, name: "sample", options: [{ name: "model", type: 3, value: "mnist-mlp" }, { name: "n", type: 4, value: 4 }, { name: "seed", type: 4, value: 7 }] }], userId: STUDENT });
+  // Seed 18: four distinct digits, so "closer than its siblings" means something. (Seed 7 drew
+  // two near-identical ones from the retrained mnist-mlp, and the V3 test failed for 63 % of the
+  // variations' random seeds; with 18 none of 1,000 did.)
+  const h = fake.interact({ name: "gan", options: [{ type: 1, name: "sample", options: [{ name: "model", type: 3, value: "mnist-mlp" }, { name: "n", type: 4, value: 4 }, { name: "seed", type: 4, value: 18 }] }], userId: STUDENT });
   await h.callback();
   result = await waitUntil(async () => withImages(h.original()), "the result");
   genId = (await app.db.prisma.generation.findFirstOrThrow({ where: { interactionId: h.id } })).id;
@@ -58,7 +61,7 @@ describe("U and V buttons under a result of 2–4 images", () => {
     expect((await h.callback()).type).toBe(5);
     const varied = await waitUntil(async () => withImages(h.original()), "the variations");
     const gen = await app.db.prisma.generation.findFirstOrThrow({ where: { interactionId: h.id } });
-    expect(gen.params).toMatchObject({ model: "mnist-mlp", n: 4, variationOf: { seed: 7, n: 4, index: 2, strength: 0.3 } });
+    expect(gen.params).toMatchObject({ model: "mnist-mlp", n: 4, variationOf: { seed: 18, n: 4, index: 2, strength: 0.3 } });
     const base = result.files.find((f) => f.name.endsWith("-2.png"))!.data;
     const others = [0, 1, 3].map((i) => result.files.find((f) => f.name.endsWith(`-${i}.png`))!.data);
     const variations = [0, 1, 2, 3].map((i) => varied.files.find((f) => f.name.endsWith(`-${i}.png`))!.data);
