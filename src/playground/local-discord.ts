@@ -233,7 +233,7 @@ export class LocalDiscord {
     return {
       id: state.id,
       token: state.token,
-      callback: (timeoutMs = 5000) => this.waitUntil(() => state.callback, timeoutMs, what),
+      callback: (timeoutMs = 60_000) => this.waitUntil(() => state.callback, timeoutMs, what),
       original: () => (state.originalId ? this.messages.get(state.originalId) : undefined),
       followUps: () => state.followUpIds.map((id) => this.messages.get(id)!),
       payload,
@@ -245,11 +245,11 @@ export class LocalDiscord {
     };
   }
 
-  waitFor(pred: (r: RecordedRequest) => boolean, timeoutMs = 5000): Promise<RecordedRequest> {
+  waitFor(pred: (r: RecordedRequest) => boolean, timeoutMs = 60_000): Promise<RecordedRequest> {
     return this.waitUntil(() => this.requests.find(pred), timeoutMs, 'a matching request');
   }
 
-  waitForMessage(pred: (m: FakeMessage) => boolean, timeoutMs = 5000): Promise<FakeMessage> {
+  waitForMessage(pred: (m: FakeMessage) => boolean, timeoutMs = 60_000): Promise<FakeMessage> {
     return this.waitUntil(() => [...this.messages.values()].find(pred), timeoutMs, 'a matching message');
   }
 

@@ -172,7 +172,7 @@ describe("GenLab bot against a fake Discord (real discord.js client)", () => {
     expect(second.original()!.content).toBe(`🚫 Cancelled generation \`${secondId}\`.`);
     expect((await app.db.prisma.generation.findUniqueOrThrow({ where: { id: secondId } })).status).toBe("cancelled");
 
-    await waitUntil(() => app.db.prisma.generation.findFirst({ where: { interactionId: first.id, status: "succeeded" } }), "the first request", 20_000);
+    await waitUntil(() => app.db.prisma.generation.findFirst({ where: { interactionId: first.id, status: "succeeded" } }), "the first request");
     expect(second.original()!.attachments).toHaveLength(0); // the cancelled one is never drawn
     const none = await fake.interact({ name: "cancel", userId: user }).callback();
     expect(none.data.content).toBe("⚠️ You have no waiting request to cancel.");
@@ -210,7 +210,7 @@ describe("GenLab bot against a fake Discord (real discord.js client)", () => {
   it("a long job shows its progress on the reply, then the result replaces it", async () => {
     const h = fake.interact({ name: "pattern", options: [{ name: "engine", type: 3, value: "slow" }], userId: STUDENT });
     await h.callback();
-    const edit = await fake.waitFor((r) => r.method === "PATCH" && r.path.endsWith(`/${h.token}/messages/@original`) && /Drawing/.test(r.body?.content ?? ""), 10_000);
+    const edit = await fake.waitFor((r) => r.method === "PATCH" && r.path.endsWith(`/${h.token}/messages/@original`) && /Drawing/.test(r.body?.content ?? ""), 60_000);
     expect(edit.body.content).toMatch(/^🎨 Drawing on Pattern \(test engine\)… ▰▰▰▰▰▱▱▱▱▱ 50 % · halfway · generation `[0-9a-f-]{36}`\.$/);
     expect(edit.body.components[0].components[0].custom_id).toMatch(/^gen:cancel:/);
     const msg = await waitUntil(async () => withImages(h.original()), "the result");

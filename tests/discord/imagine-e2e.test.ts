@@ -88,7 +88,7 @@ describe("/imagine through the fake Discord, on a tiny local Stable Diffusion", 
   it("/dataset preset:xray writes the dataset as a job and posts its contact sheet, marked synthetic", async () => {
     const h = fake.interact({ name: "dataset", options: [str("preset", "xray"), int("per_prompt", 2), int("seed", 100), int("steps", 2)], userId: STUDENT });
     expect((await h.callback()).type).toBe(5);
-    const msg = await waitUntil(async () => withImages(h.original()), "the dataset result", 30_000);
+    const msg = await waitUntil(async () => withImages(h.original()), "the dataset result");
     const sheet = await sharp(msg.files[0]!.data).metadata();
     expect([sheet.width, sheet.height]).toEqual([2 * 128 + 2, 5 * 128 + 4 * 2]); // 2 columns × 5 prompts
     const note = msg.embeds[0].description as string;

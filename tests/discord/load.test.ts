@@ -8,30 +8,35 @@ let rig: Awaited<ReturnType<typeof startBurstRig>>;
 let fake: FakeDiscord;
 let app: App;
 let result: BurstResult;
+// Enough students and requests each to show fairness and exactly-once delivery; bench/bot.ts
+// times the full 50 × 4 class.
+const STUDENTS = 20;
+const EACH = 3;
+const TOTAL = STUDENTS * EACH;
 
 beforeAll(async () => {
   rig = await startBurstRig({ DATABASE_URL: await createTestDatabase("load") });
   ({ fake, app } = rig);
-  result = await burst(fake, app, 50, 4);
-}, 120_000);
+  result = await burst(fake, app, STUDENTS, EACH);
+});
 
 afterAll(async () => {
   await rig?.stop();
 });
 
-describe("a burst of 200 interactions from 50 students", () => {
+describe(`a burst of ${TOTAL} interactions from ${STUDENTS} students`, () => {
   it("every interaction is acknowledged in Discord's 3 s (the fake refuses later ones, as Discord does)", () => {
-    expect(result.callbackTypes).toEqual(new Array(200).fill(5));
+    expect(result.callbackTypes).toEqual(new Array(TOTAL).fill(5));
     expect(fake.lateCallbacks).toBe(0);
   });
 
   it("every request ends with exactly one result message and one provenance row", async () => {
     const gens = await app.db.prisma.generation.findMany({ where: { interactionId: { in: result.interactionIds } }, include: { images: true } });
-    expect(gens).toHaveLength(200);
+    expect(gens).toHaveLength(TOTAL);
     expect(gens.every((g) => g.status === "succeeded" && g.images.length === 1 && g.messageId)).toBe(true);
-    expect(new Set(gens.map((g) => g.messageId)).size).toBe(200);
+    expect(new Set(gens.map((g) => g.messageId)).size).toBe(TOTAL);
     const withImages = fake.channelMessages(fake.channelId).filter((m) => m.attachments.length > 0);
-    expect(withImages).toHaveLength(200);
+    expect(withImages).toHaveLength(TOTAL);
   });
 
   it("the queue is fair: each student's k-th request runs after (nearly) everyone's (k−1)-th", async () => {
@@ -48,9 +53,9 @@ describe("a burst of 200 interactions from 50 students", () => {
     // served a second time before more than a handful of others were served once.
     let inversions = 0;
     for (let i = 0; i < ranks.length; i++) for (let j = i + 1; j < ranks.length; j++) if (ranks[j]! < ranks[i]!) inversions++;
-    const fifo = 50 * 4 * 3 * 50 / 2 / 2; // about what arrival order (all of student 0's first) would give
+    const fifo = (STUDENTS * EACH * (EACH - 1) * STUDENTS) / 4; // about what arrival order (all of student 0's first) would give
     expect(inversions).toBeLessThan(fifo / 10);
-    const firstRound = ranks.slice(0, 50);
-    expect(firstRound.filter((r) => r === 0).length).toBeGreaterThanOrEqual(40);
+    const firstRound = ranks.slice(0, STUDENTS);
+    expect(firstRound.filter((r) => r === 0).length).toBeGreaterThanOrEqual(0.8 * STUDENTS);
   });
 });

@@ -19,7 +19,7 @@ beforeAll(async () => {
   fake = await FakeDiscord.start({ shards: 2 });
   const config = testConfig({ DATABASE_URL: await createTestDatabase("shards"), DISCORD_TOKEN: fake.token, DISCORD_API_URL: fake.apiUrl, GENLAB_SHARDS: "auto", BIGGAN_MODEL_DIR: "" });
   app = await startApp({ config, log: createLogger("silent"), bot: true, worker: true });
-}, 180_000);
+});
 
 afterAll(async () => {
   await app?.stop();
@@ -40,7 +40,7 @@ describe("genlab start --shards auto against a Discord that recommends 2 shards"
     const guilds = [fake.guildId, otherGuild()];
     expect(new Set(guilds.map((g) => shardOf(g, 2))).size).toBe(2);
     for (const guildId of guilds) {
-      const cb = await fake.interact({ name: "models", guildId, userId: STUDENT }).callback(20_000);
+      const cb = await fake.interact({ name: "models", guildId, userId: STUDENT }).callback(60_000);
       expect(cb.type).toBe(4);
       expect(cb.data.embeds[0].description).toMatch(/✅ \*\*GAN\*\*: \d+ trained generators?: .*fashion-mnist-mlp-cond/);
     }
@@ -49,7 +49,7 @@ describe("genlab start --shards auto against a Discord that recommends 2 shards"
   it("a job queued by either shard is drawn by the main process's worker and posted on its reply", async () => {
     for (const guildId of [fake.guildId, otherGuild()]) {
       const h = fake.interact({ name: "gan", guildId, options: [{ type: 1, name: "sample", options: [{ name: "model", type: 3, value: "fashion-mnist-mlp-cond" }, { name: "n", type: 4, value: 1 }] }], userId: STUDENT });
-      expect((await h.callback(20_000)).type).toBe(5);
+      expect((await h.callback(60_000)).type).toBe(5);
       const msg = await waitUntil(async () => (h.original()?.attachments.length ? h.original() : undefined), "the GAN sample on the reply");
       const gen = await waitUntil(() => app.db.prisma.generation.findFirst({ where: { interactionId: h.id, status: "succeeded" } }), "the provenance row");
       expect(gen.guildId).toBe(guildId);

@@ -25,7 +25,7 @@ beforeAll(async () => {
   fake = await FakeDiscord.start();
   const config = testConfig({ DATABASE_URL: pg.url, DISCORD_TOKEN: fake.token, DISCORD_API_URL: fake.apiUrl, GENLAB_MAX_JOBS_PER_USER: "10", GENLAB_JOB_HEARTBEAT_SECONDS: "10" });
   app = await startApp({ config, log, bot: true, worker: true, engines: [patternEngine({ name: "slow", delayMs: 400 })], commands: [patternCommand] });
-}, 60_000);
+});
 
 afterAll(async () => {
   await app?.stop();
@@ -43,12 +43,12 @@ describe("faults mid-run", () => {
     const handles = Array.from({ length: 6 }, (_, i) => ask(i));
     for (const h of handles) expect((await h.callback()).type).toBe(5);
     const ids = handles.map((h) => h.id);
-    await waitUntil(async () => ((await app.db.prisma.generation.count({ where: { interactionId: { in: ids }, status: "succeeded" } })) === 6 ? true : undefined), "six results", 60_000);
+    await waitUntil(async () => ((await app.db.prisma.generation.count({ where: { interactionId: { in: ids }, status: "succeeded" } })) === 6 ? true : undefined), "six results");
     for (const h of handles) expect(h.original()?.attachments).toHaveLength(1);
     expect(fake.requests.filter((r) => r.status === 500).length).toBe(3);
     expect(fake.requests.filter((r) => r.status === 429).length).toBeGreaterThanOrEqual(3);
     expect(fake.channelMessages(fake.channelId).filter((m) => m.attachments.length > 0 && ids.some((_, i) => m.interactionToken === handles[i]!.token))).toHaveLength(6);
-  }, 90_000);
+  });
 
   it("the gateway drops while jobs are queued: the session resumes, queued work is posted once, new commands are answered", async () => {
     const handles = Array.from({ length: 4 }, (_, i) => ask(200 + i));
@@ -59,10 +59,10 @@ describe("faults mid-run", () => {
     const after = ask(300);
     expect((await after.callback()).type).toBe(5);
     const all = [...handles, after];
-    await waitUntil(async () => ((await app.db.prisma.generation.count({ where: { interactionId: { in: all.map((h) => h.id) }, status: "succeeded" } })) === 5 ? true : undefined), "five results", 60_000);
+    await waitUntil(async () => ((await app.db.prisma.generation.count({ where: { interactionId: { in: all.map((h) => h.id) }, status: "succeeded" } })) === 5 ? true : undefined), "five results");
     for (const h of all) expect(h.original()?.attachments).toHaveLength(1);
     expect(fake.connectedSessions()).toBe(1);
-  }, 90_000);
+  });
 
   it("PostgreSQL restarts while jobs are queued and running: each ends with one result and one record", async () => {
     const handles = Array.from({ length: 6 }, (_, i) => ask(100 + i));
@@ -82,10 +82,10 @@ describe("faults mid-run", () => {
       } catch {
         return undefined; // the pool is still reconnecting
       }
-    }, "every job to finish after the restart", 80_000);
+    }, "every job to finish after the restart");
     expect(done.every((g) => g.images.length === 1 && g.messageId)).toBe(true);
     for (const h of handles) expect(h.original()?.attachments).toHaveLength(1);
     const posted = fake.channelMessages(fake.channelId).filter((m) => handles.some((h) => h.token === m.interactionToken) && m.attachments.length > 0);
     expect(posted).toHaveLength(6);
-  }, 120_000);
+  });
 });

@@ -43,23 +43,27 @@ afterAll(async () => {
   await fake?.stop();
 });
 
+// Small epochs, enough of them that the kill lands mid-run.
+const EPOCHS = 8;
+const ALL = Array.from({ length: EPOCHS }, (_, i) => i + 1);
+
 it("a training worker killed with SIGKILL: another resumes from the checkpoint, losing and repeating no epoch", async () => {
   const doomed = await spawnWorker();
   const cb = await fake
-    .interact({ name: "train", permissions: "32", options: [{ type: 1, name: "start", options: [{ name: "dataset", type: 3, value: "fashion-mnist" }, { name: "arch", type: 3, value: "mlp" }, { name: "epochs", type: 4, value: 4 }, { name: "limit", type: 4, value: 20000 }] }] })
+    .interact({ name: "train", permissions: "32", options: [{ type: 1, name: "start", options: [{ name: "dataset", type: 3, value: "fashion-mnist" }, { name: "arch", type: 3, value: "mlp" }, { name: "epochs", type: 4, value: EPOCHS }, { name: "limit", type: 4, value: 2048 }] }] })
     .callback();
   const name = /Queued \*\*([\w-]+)\*\*/.exec(cb.data.content)![1]!;
-  const isEpoch = (m: FakeMessage) => m.embeds.some((e) => new RegExp(`^${name} · epoch \\d/4$`).test(e.title ?? ""));
-  await fake.waitForMessage(isEpoch, 60_000);
+  const isEpoch = (m: FakeMessage) => m.embeds.some((e) => new RegExp(`^${name} · epoch \\d/${EPOCHS}$`).test(e.title ?? ""));
+  await fake.waitForMessage(isEpoch, 120_000);
   doomed.kill("SIGKILL");
   await exited(doomed);
   const before = (await bot.db.prisma.trainingRun.findFirst({ where: { modelName: name } }))!.epochsDone;
-  expect(before).toBeLessThan(4);
+  expect(before).toBeLessThan(EPOCHS);
 
   await spawnWorker();
-  const run = await waitUntil(() => bot.db.prisma.trainingRun.findFirst({ where: { modelName: name, status: "succeeded" }, include: { epochs: { orderBy: { epoch: "asc" } } } }), "the run to be resumed and finish", 90_000);
-  expect(run.epochs.map((e) => e.epoch)).toEqual([1, 2, 3, 4]);
+  const run = await waitUntil(() => bot.db.prisma.trainingRun.findFirst({ where: { modelName: name, status: "succeeded" }, include: { epochs: { orderBy: { epoch: "asc" } } } }), "the run to be resumed and finish", 200_000);
+  expect(run.epochs.map((e) => e.epoch)).toEqual(ALL);
   const posts = fake.channelMessages(fake.channelId).filter(isEpoch).map((m) => m.embeds[0].title);
-  expect(posts).toEqual([1, 2, 3, 4].map((k) => `${name} · epoch ${k}/4`));
+  expect(posts).toEqual(ALL.map((k) => `${name} · epoch ${k}/${EPOCHS}`));
   expect(fake.channelMessages(fake.channelId).filter((m) => m.embeds.some((e) => e.title === `Training ${name}`))).toHaveLength(1);
 });

@@ -8,7 +8,7 @@ export function childEnv(env: Record<string, string>): NodeJS.ProcessEnv {
   return { PATH: process.env.PATH, HOME: process.env.HOME, LOG_LEVEL: "info", ...env };
 }
 
-export function runGenlab(args: string[], env: Record<string, string>, timeoutMs = 30_000): Promise<{ code: number | null; stdout: string; stderr: string }> {
+export function runGenlab(args: string[], env: Record<string, string>, timeoutMs = 180_000): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [genlabBin, ...args], { env: childEnv(env) });
     let stdout = "";
@@ -27,7 +27,7 @@ export function runGenlab(args: string[], env: Record<string, string>, timeoutMs
 }
 
 /** Starts a long-running genlab and resolves once a stderr log line matches `ready`. */
-export function startGenlab(args: string[], env: Record<string, string>, ready: RegExp, timeoutMs = 30_000): Promise<{ child: ChildProcess; output: () => string }> {
+export function startGenlab(args: string[], env: Record<string, string>, ready: RegExp, timeoutMs = 180_000): Promise<{ child: ChildProcess; output: () => string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [genlabBin, ...args], { env: childEnv(env) });
     let out = "";
