@@ -4,6 +4,7 @@ import { parseArgs } from "node:util";
 import { UserFacingError } from "../config/errors.ts";
 import { readOptions } from "./eval.ts";
 import { EvalEngine, denoiseJson } from "../engines/eval/index.ts";
+import { GanCatalog } from "../engines/gan/index.ts";
 import { comparisonImage } from "../engines/eval/comparison-image.ts";
 import { toPng } from "../images/encode.ts";
 import { addPngText } from "../images/png-text.ts";
@@ -18,7 +19,7 @@ export async function denoiseCommand(argv: string[]): Promise<number> {
   );
   if (!values.out) throw new UserFacingError("genlab denoise needs --out FILE.png.");
   if (!values.model) throw new UserFacingError("genlab denoise needs --model NAME (a shipped or trained generator) or --model DIR (a model folder).");
-  const engine = new EvalEngine();
+  const engine = new EvalEngine(new GanCatalog(undefined, { allowPaths: true })); // --model: a name or a folder's path
   const p = engine.validate({ task: "denoise", model: values.model, n: values.n, sigma: values.sigma, seed: values.seed ?? randomInt(2 ** 31) });
   const t0 = performance.now();
   const report = await engine.denoise(p);

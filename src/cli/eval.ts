@@ -3,6 +3,7 @@ import { writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { UserFacingError } from "../config/errors.ts";
 import { EvalEngine, evalJson } from "../engines/eval/index.ts";
+import { GanCatalog } from "../engines/gan/index.ts";
 import { distributionChart } from "../engines/eval/report-view.ts";
 import { toPng } from "../images/encode.ts";
 import { addPngText } from "../images/png-text.ts";
@@ -16,7 +17,7 @@ export async function evalCommand(argv: string[]): Promise<number> {
     }),
   );
   if (!values.model) throw new UserFacingError("genlab eval needs --model NAME (a shipped or trained generator) or --model DIR (a model folder).");
-  const engine = new EvalEngine(); // --model takes a shipped model's name or a model folder's path
+  const engine = new EvalEngine(new GanCatalog(undefined, { allowPaths: true })); // --model: a shipped model's name or a model folder's path
   const p = engine.validate({ task: "distribution", model: values.model, n: values.n, seed: values.seed ?? randomInt(2 ** 31) });
   const t0 = performance.now();
   const report = await engine.evaluate(p);

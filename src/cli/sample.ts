@@ -2,7 +2,7 @@ import { randomInt } from "node:crypto";
 import { writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { UserFacingError } from "../config/errors.ts";
-import { GanEngine } from "../engines/gan/index.ts";
+import { GanCatalog, GanEngine } from "../engines/gan/index.ts";
 import { gridPng } from "../images/encode.ts";
 import { withProvenance } from "./provenance.ts";
 
@@ -13,7 +13,7 @@ export async function sampleCommand(argv: string[]): Promise<number> {
     options: { model: { type: "string" }, n: { type: "string", default: "16" }, seed: { type: "string" }, label: { type: "string" }, out: { type: "string" } },
   });
   if (!values.out) throw new UserFacingError("genlab sample needs --out FILE.png.");
-  const engine = new GanEngine(); // --model takes a shipped model's name or a model folder's path
+  const engine = new GanEngine(new GanCatalog(undefined, { allowPaths: true })); // --model: a shipped model's name or a model folder's path
   const p = engine.validate({ model: values.model, n: values.n, seed: values.seed ?? randomInt(2 ** 31), label: values.label });
   const t0 = performance.now();
   const result = await engine.generate(p);

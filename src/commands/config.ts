@@ -1,5 +1,6 @@
 import { MessageFlags, PermissionFlagsBits, SlashCommandBuilder, type ChatInputCommandInteraction } from "discord.js";
 import { UserFacingError } from "../config/errors.ts";
+import { checkModelAccess } from "../guilds/models.ts";
 import type { GuildSettings } from "../guilds/settings.ts";
 import type { Command, CommandContext } from "./support/types.ts";
 
@@ -67,13 +68,13 @@ export const command: Command = {
       throw new UserFacingError("Only server admins (Manage Server) can change GenLab's settings.");
     }
     const sub = interaction.options.getSubcommand();
-    const patch = sub === "show" ? undefined : patchFor(sub, interaction, await ctx.settings.get(interaction.guildId), ctx);
+    const patch = sub === "show" ? undefined : await patchFor(sub, interaction, await ctx.settings.get(interaction.guildId), ctx);
     const settings = patch ? await ctx.settings.update(interaction.guildId, interaction.guild?.name, interaction.user.id, patch) : await ctx.settings.get(interaction.guildId);
     await interaction.reply({ content: `${patch ? "✅ Saved. " : ""}GenLab on this server:\n${describe(settings, ctx)}`, flags: MessageFlags.Ephemeral });
   },
 };
 
-function patchFor(sub: string, i: ChatInputCommandInteraction, current: GuildSettings, ctx: CommandContext): Partial<Record<keyof GuildSettings, unknown>> {
+async function patchFor(sub: string, i: ChatInputCommandInteraction, current: GuildSettings, ctx: CommandContext): Promise<Partial<Record<keyof GuildSettings, unknown>>> {
   switch (sub) {
     case "teacher-role":
       return { teacherRoleId: i.options.getRole("role")?.id };
@@ -98,7 +99,10 @@ function patchFor(sub: string, i: ChatInputCommandInteraction, current: GuildSet
       const models: Record<string, string> = { ...current.defaultModels };
       const model = i.options.getString("model");
       // A default that does not exist would fail every later request: refuse it now.
-      if (model && i.options.getString("engine", true) === "gan" && ctx.engines.has("gan")) ctx.engines.get("gan").validate({ model, n: 1 });
+      if (model && i.options.getString("engine", true) === "gan" && ctx.engines.has("gan")) {
+        await checkModelAccess(ctx.prisma, ctx.engines.get("gan"), model, i.guildId);
+        ctx.engines.get("gan").validate({ model, n: 1 });
+      }
       if (model) models[i.options.getString("engine", true)] = model;
       else delete models[i.options.getString("engine", true)];
       return { defaultModels: Object.keys(models).length ? models : undefined };

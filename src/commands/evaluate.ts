@@ -1,6 +1,7 @@
 import { SlashCommandBuilder, type AutocompleteInteraction } from "discord.js";
 import type { EvalEngine } from "../engines/eval/engine.ts";
 import { LIMITS } from "../engines/eval/engine.ts";
+import { ganModelsFor } from "../guilds/models.ts";
 import { enqueueGeneration } from "./support/enqueue.ts";
 import type { Command, CommandContext } from "./support/types.ts";
 
@@ -30,6 +31,6 @@ export const command: Command = {
 export async function modelChoices(interaction: AutocompleteInteraction, ctx: CommandContext): Promise<void> {
   const engine = ctx.engines.has("eval") ? (ctx.engines.get("eval") as EvalEngine) : undefined;
   const typed = String(interaction.options.getFocused()).toLowerCase();
-  const names = engine ? engine.catalog.names() : [];
+  const names = engine ? await ganModelsFor(ctx.prisma, engine.catalog, interaction.guildId) : [];
   await interaction.respond(names.filter((n) => n.toLowerCase().includes(typed)).slice(0, 25).map((n) => ({ name: n, value: n })));
 }

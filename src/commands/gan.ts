@@ -1,5 +1,6 @@
 import { SlashCommandBuilder } from "discord.js";
 import { GanEngine, MAX_SAMPLES } from "../engines/gan/index.ts";
+import { ganModelsFor } from "../guilds/models.ts";
 import { enqueueGeneration } from "./support/enqueue.ts";
 import type { Command } from "./support/types.ts";
 
@@ -36,10 +37,11 @@ export const command: Command = {
     const typed = String(focused.value).toLowerCase();
     let choices: { name: string; value: string }[] = [];
     if (engine && focused.name === "model") {
-      choices = engine.catalog.names().map((n) => ({ name: n, value: n }));
+      choices = (await ganModelsFor(ctx.prisma, engine.catalog, interaction.guildId)).map((n) => ({ name: n, value: n }));
     } else if (engine && focused.name === "label") {
       const model = interaction.options.getString("model") ?? engine.defaultModel();
-      const spec = model ? safeSpec(engine, model) : undefined;
+      const visible = model ? (await ganModelsFor(ctx.prisma, engine.catalog, interaction.guildId)).includes(model) : false;
+      const spec = model && visible ? safeSpec(engine, model) : undefined;
       choices = spec?.conditional ? spec.classes.map((c, i) => ({ name: `${i} · ${c}`, value: String(i) })) : [];
     }
     await interaction.respond(choices.filter((c) => c.name.toLowerCase().includes(typed)).slice(0, 25));

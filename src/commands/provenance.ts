@@ -1,6 +1,8 @@
 import { EmbedBuilder, MessageFlags, SlashCommandBuilder, time } from "discord.js";
 import type { Generation, Image } from "../db/generated/client.ts";
 import { UserFacingError } from "../config/errors.ts";
+import { printable } from "../engines/errors.ts";
+import { generationScope } from "../guilds/scope.ts";
 import type { Command } from "./support/types.ts";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -18,9 +20,10 @@ export const command: Command = {
   async execute(interaction, ctx) {
     const target = interaction.options.getString("target", true).trim();
     const where = parseTarget(target);
-    const gen = await ctx.prisma.generation.findFirst({ where, include: { images: { orderBy: { index: "asc" } } }, orderBy: { createdAt: "desc" } });
+    // Only this server's generations (in a DM, the person's own): another's look like none at all.
+    const gen = await ctx.prisma.generation.findFirst({ where: { ...where, ...generationScope(interaction.guildId, interaction.user.id) }, include: { images: { orderBy: { index: "asc" } } }, orderBy: { createdAt: "desc" } });
     if (!gen) {
-      throw new UserFacingError(`No GenLab generation matches ${"`"}${target.slice(0, 80)}${"`"}: give the link or id of a message GenLab posted, or a generation id.`);
+      throw new UserFacingError(`No GenLab generation matches ${"`"}${printable(target, 80)}${"`"}: give the link or id of a message GenLab posted, or a generation id.`);
     }
     await interaction.reply({ embeds: [provenanceEmbed(gen)], flags: MessageFlags.Ephemeral });
   },

@@ -1,6 +1,7 @@
 import { MessageFlags, PermissionFlagsBits, Routes, type ButtonInteraction, type REST } from "discord.js";
 import { UserFacingError } from "../config/errors.ts";
 import { recordAudit } from "../guilds/audit.ts";
+import { inScope } from "../guilds/scope.ts";
 import { enqueueGeneration } from "./support/enqueue.ts";
 import { provenanceEmbed } from "./provenance.ts";
 import type { ButtonHandler, CommandContext } from "./support/types.ts";
@@ -13,7 +14,8 @@ export const buttons: ButtonHandler = {
     // Custom ids come back from clients: anything not shaped like GenLab's own is refused, not looked up.
     if (!UUID.test(id) || !ACTIONS.test(action)) throw new UserFacingError("This button is not one of GenLab's.");
     const gen = await ctx.prisma.generation.findUnique({ where: { id }, include: { images: { orderBy: { index: "asc" } } } });
-    if (!gen) throw new UserFacingError("GenLab has no record of this image any more.");
+    // Another server's generation (a forged id) gets the same sentence as one that never was.
+    if (!gen || !inScope(gen, interaction.guildId, interaction.user.id)) throw new UserFacingError("GenLab has no record of this image any more.");
     const pick = /^([uv])([1-4])$/.exec(action);
     if (pick) {
       const index = Number(pick[2]) - 1;

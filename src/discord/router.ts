@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { MessageFlags, type Interaction, type RepliableInteraction } from "discord.js";
+import { MessageFlags, type CommandInteractionOption, type Interaction, type RepliableInteraction } from "discord.js";
 import { UserFacingError } from "../config/errors.ts";
 import { redact } from "../config/redact.ts";
 import type { Commands } from "../commands/support/registry.ts";
@@ -17,6 +17,8 @@ export function createRouter({ commands, buttons }: Commands, ctx: CommandContex
     try {
       if (interaction.isChatInputCommand()) {
         name = interaction.commandName;
+        const bad = optionWithControlCharacter(interaction.options.data);
+        if (bad) return void (await replyError(interaction, `The option \`${bad}\` contains an invisible control character: type it again without it.`));
         const command = commands.get(name);
         if (!command) return void (await replyError(interaction, `/${name} is not a command of this GenLab version: run \`genlab register-commands\` to refresh the list.`));
         if (command.defer !== "none") {
@@ -25,8 +27,11 @@ export function createRouter({ commands, buttons }: Commands, ctx: CommandContex
         await command.execute(interaction, ctx);
       } else if (interaction.isAutocomplete()) {
         name = interaction.commandName;
+        if (optionWithControlCharacter(interaction.options.data)) return void (await interaction.respond([]));
         await commands.get(name)?.autocomplete?.(interaction, ctx);
       } else if (interaction.isButton()) {
+        // Custom ids come back from clients: GenLab's are short and printable.
+        if (interaction.customId.length > 100 || CONTROL.test(interaction.customId)) return void (await replyError(interaction, "This button is not one of GenLab's."));
         name = interaction.customId.split(":")[0] ?? "";
         const shared = buttons.get(name);
         const command = commands.get(name);
@@ -46,15 +51,35 @@ export function createRouter({ commands, buttons }: Commands, ctx: CommandContex
   };
 }
 
+// eslint-disable-next-line no-control-regex -- these are what must not reach the database or a reply
+const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
+
+/** The name of the first string option (at any depth) holding a control character, if any. */
+function optionWithControlCharacter(options: readonly CommandInteractionOption[]): string | undefined {
+  for (const o of options) {
+    if (typeof o.value === "string" && CONTROL.test(o.value)) return o.name;
+    const inner = o.options && optionWithControlCharacter(o.options);
+    if (inner) return inner;
+  }
+  return undefined;
+}
+
+/** An error may quote what the user typed ("@everyone"): it pings no one. */
+const NO_PINGS = { parse: [] };
+
+/** Discord refuses messages over 2,000 characters: the user would see nothing at all. */
+const MAX_CONTENT = 2000;
+
 /** An ephemeral error in whatever form the interaction still allows. */
 export async function replyError(interaction: RepliableInteraction, text: string): Promise<void> {
-  const content = `⚠️ ${text}`;
+  const full = `⚠️ ${text}`;
+  const content = full.length > MAX_CONTENT ? `${full.slice(0, MAX_CONTENT - 1)}…` : full;
   if (interaction.deferred && !interaction.replied) {
     // A deferred public reply cannot become ephemeral: say it there.
-    await interaction.editReply({ content, embeds: [], files: [], components: [] });
+    await interaction.editReply({ content, embeds: [], files: [], components: [], allowedMentions: NO_PINGS });
   } else if (interaction.replied) {
-    await interaction.followUp({ content, flags: MessageFlags.Ephemeral });
+    await interaction.followUp({ content, flags: MessageFlags.Ephemeral, allowedMentions: NO_PINGS });
   } else {
-    await interaction.reply({ content, flags: MessageFlags.Ephemeral });
+    await interaction.reply({ content, flags: MessageFlags.Ephemeral, allowedMentions: NO_PINGS });
   }
 }

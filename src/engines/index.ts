@@ -18,6 +18,8 @@ export type { AnyEngine, Engine, EngineStatus, GenerationResult, GenerateContext
 export function builtinEngines(config: Config, log?: Logger): AnyEngine[] {
   // Shipped models, then those trained by /train (GENLAB_DATA_DIR/gan-models), then the user's own.
   const dirs = [shippedModelsDir, trainedModelsDir(config.GENLAB_DATA_DIR), ...(config.GENLAB_GAN_MODELS_DIR ? [config.GENLAB_GAN_MODELS_DIR] : [])];
+  // Trained models belong to the server whose run made them (src/guilds/models.ts filters them).
+  const catalogOptions = { privateDirs: [trainedModelsDir(config.GENLAB_DATA_DIR)] };
   const onnx = {
     provider: config.GENLAB_ONNX_PROVIDER,
     threads: config.GENLAB_ONNX_THREADS,
@@ -25,9 +27,9 @@ export function builtinEngines(config: Config, log?: Logger): AnyEngine[] {
   };
   const diffusion = new DiffusionEngine(diffusionOptions(config, onnx.onFallback));
   return [
-    new GanEngine(new GanCatalog(dirs)),
+    new GanEngine(new GanCatalog(dirs, catalogOptions)),
     new BigGanEngine({ ...onnx, modelDir: config.BIGGAN_MODEL_DIR }),
-    new EvalEngine(new GanCatalog(dirs), { cacheDir: join(config.GENLAB_DATA_DIR, "eval-cache") }),
+    new EvalEngine(new GanCatalog(dirs, catalogOptions), { cacheDir: join(config.GENLAB_DATA_DIR, "eval-cache") }),
     diffusion,
     new DatasetEngine(diffusion, join(config.GENLAB_DATA_DIR, "datasets")),
   ];

@@ -1,6 +1,7 @@
 import type { ButtonInteraction, ChatInputCommandInteraction } from "discord.js";
 import { UserFacingError } from "../../config/errors.ts";
 import type { Engine } from "../../engines/types.ts";
+import { checkModelAccess } from "../../guilds/models.ts";
 import type { GuildSettings } from "../../guilds/settings.ts";
 import { recordGeneration, sendGeneration } from "../../jobs/generations.ts";
 import { cancelButton } from "../../jobs/render.ts";
@@ -79,6 +80,8 @@ async function check(
   // The server's default model for this engine, when the request names none.
   const defaultModel = settings.defaultModels?.[engine.name];
   const asked = defaultModel && (request.params.model === undefined || request.params.model === null) ? { ...request.params, model: defaultModel } : request.params;
+  // A model from Discord is a name this server may use, never a path or another server's model.
+  await checkModelAccess(ctx.prisma, engine, asked.model, interaction.guildId);
   const params = engine.validate(asked); // throws a user-facing sentence before anything is queued
   await checkLimits(ctx, interaction.user.id, interaction.guildId, settings);
   return { engine, params, settings };

@@ -1,3 +1,4 @@
+import { LRUCache } from "lru-cache";
 import { randomInt } from "node:crypto";
 import { EngineInputError } from "../errors.ts";
 import { GanCatalog } from "../gan/catalog.ts";
@@ -39,7 +40,8 @@ export const LIMITS = {
 export class EvalEngine implements Engine<EvalParams> {
   readonly name = "eval";
   readonly title = "GAN evaluation";
-  private readonly samplers = new Map<string, Promise<GanSampler>>();
+  // Keyed by the model's folder and bounded, like the catalog's cache behind it.
+  private readonly samplers = new LRUCache<string, Promise<GanSampler>>({ max: 16 });
   private readonly classifiers = new Map<string, Promise<Classifier>>();
 
   constructor(
@@ -56,7 +58,7 @@ export class EvalEngine implements Engine<EvalParams> {
   validate(params: Record<string, unknown>): EvalParams {
     const task = (params.task ?? "distribution") as EvalTask;
     if (task !== "distribution" && task !== "denoise") throw new EngineInputError(`task must be "distribution" or "denoise", not "${String(params.task)}".`);
-    const model = params.model === undefined || params.model === null || params.model === "" ? this.catalog.names()[0] : String(params.model);
+    const model = params.model === undefined || params.model === null || params.model === "" ? this.catalog.defaultName() : String(params.model);
     if (!model) throw new EngineInputError("No GAN model is installed: an admin can train one with `genlab train`.");
     const spec = this.catalog.get(model).manifest.spec; // throws the "no model named" sentence
     this.classifierDir(spec); // and this one when GenLab cannot judge such images
@@ -122,8 +124,8 @@ export class EvalEngine implements Engine<EvalParams> {
   }
 
   private sampler(name: string, model: LoadedModel): Promise<GanSampler> {
-    let s = this.samplers.get(name);
-    if (!s) this.samplers.set(name, (s = GanSampler.open(model)));
+    let s = this.samplers.get(model.dir);
+    if (!s) this.samplers.set(model.dir, (s = GanSampler.open(model)));
     return s;
   }
 

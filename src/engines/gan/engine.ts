@@ -1,4 +1,5 @@
 import { randomInt } from "node:crypto";
+import { LRUCache } from "lru-cache";
 import { EngineInputError } from "../errors.ts";
 import { parseVariation, VARIATION_STRENGTH, type VariationOf } from "../runtime/latent.ts";
 import { loadNative, nativeUnavailableReason } from "../runtime/native.ts";
@@ -21,7 +22,8 @@ export const MAX_SAMPLES = 64;
 export class GanEngine implements Engine<GanParams> {
   readonly name = "gan";
   readonly title = "GAN";
-  private readonly samplers = new Map<string, Promise<GanSampler>>();
+  // Keyed by the model's folder and bounded, like the catalog's cache behind it.
+  private readonly samplers = new LRUCache<string, Promise<GanSampler>>({ max: 16 });
 
   constructor(readonly catalog = new GanCatalog()) {}
 
@@ -35,7 +37,7 @@ export class GanEngine implements Engine<GanParams> {
   }
 
   defaultModel(): string | undefined {
-    return this.catalog.names()[0];
+    return this.catalog.defaultName();
   }
 
   validate(params: Record<string, unknown>): GanParams {
@@ -74,10 +76,11 @@ export class GanEngine implements Engine<GanParams> {
   }
 
   private sampler(model: string): Promise<GanSampler> {
-    let s = this.samplers.get(model);
+    const key = this.catalog.resolve(model);
+    let s = this.samplers.get(key);
     if (!s) {
       s = GanSampler.open(this.catalog.get(model));
-      this.samplers.set(model, s);
+      this.samplers.set(key, s);
     }
     return s;
   }

@@ -1,5 +1,5 @@
 import type { RawImage } from "../../images/encode.ts";
-import { EngineInputError } from "../errors.ts";
+import { EngineInputError, printable, someOf } from "../errors.ts";
 import { toRawImages } from "./images.ts";
 import type { LoadedModel } from "./model-files.ts";
 import { slerp, type VariationOf } from "../runtime/latent.ts";
@@ -23,7 +23,7 @@ export function checkLabel(model: string, spec: GanSpec, label: number, asTyped:
     throw new EngineInputError(`${model} is not class-conditional, so it cannot draw a chosen class: leave out label, or pick a conditional model.`);
   }
   if (!Number.isInteger(label) || label < 0 || label >= spec.classes.length) {
-    throw new EngineInputError(`label must be one of ${spec.classes.map((c, i) => `${i} (${c})`).join(", ")} — not "${asTyped}".`);
+    throw new EngineInputError(`label must be one of ${someOf(spec.classes.map((c, i) => `${i} (${c})`))} — not "${printable(asTyped)}".`);
   }
 }
 

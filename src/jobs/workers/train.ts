@@ -162,7 +162,7 @@ export async function runTrainJob(deps: TrainWorkerDeps, job: JobWithMetadata<Tr
       const model = loadModel(dest);
       await prisma.modelArtifact.upsert({
         where: { name_sha256: { name: view.name, sha256: model.sha256 } },
-        create: { name: view.name, kind: "generator", sha256: model.sha256, source: "training-run", path: dest, createdByRunId: runId },
+        create: { name: view.name, kind: "generator", sha256: model.sha256, source: "training-run", path: dest, createdByRunId: runId, guildId: run.guildId },
         update: {},
       });
       view.status = "succeeded";

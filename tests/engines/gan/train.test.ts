@@ -98,7 +98,7 @@ describe("GAN training (lab MLP recipe)", () => {
     const model = loadModel(join(out, "model"), { discriminator: true });
     expect(model.manifest.spec.auxClassifier).toBe(true);
     // The run folder itself works wherever a model folder is asked for (`--model runs/x`).
-    expect(new GanCatalog([]).get(out).dir).toBe(join(out, "model"));
+    expect(new GanCatalog([], { allowPaths: true }).get(out).dir).toBe(join(out, "model"));
     expect(model.generator[0]!.length).toBe(110 * 256);
     expect(model.manifest.networks.discriminator!.at(-1)).toEqual([11]); // real/fake + 10 classes
     expect(model.discriminator![0]!.length).toBe(784 * 512); // D sees the image alone
