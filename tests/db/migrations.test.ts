@@ -29,6 +29,21 @@ describe("offline migrations", () => {
     expect(indexes).toEqual(expect.arrayContaining(["Generation_messageId_idx", "Generation_requesterId_createdAt_idx", "Generation_interactionId_key"]));
   });
 
+  it("model_owner gives every model a /train run made to that run's server (backfill)", async () => {
+    const url = await createTestDatabase("backfill");
+    // The database as it was before the migration, with a model trained in one server…
+    const before = tempDir("genlab-migrations-");
+    for (const name of readdirSync(migrationsDir).filter((n) => n < "20261202173045")) cpSync(join(migrationsDir, name), join(before, name), { recursive: true });
+    await applyMigrations(url, before);
+    await query(url, `INSERT INTO "Guild" (id, "updatedAt") VALUES ('111', now())`);
+    await query(url, `INSERT INTO "TrainingRun" (id, config, "guildId", "updatedAt") VALUES ('00000000-0000-4000-8000-000000000001', '{}', '111', now())`);
+    await query(url, `INSERT INTO "ModelArtifact" (id, name, kind, sha256, source, "createdByRunId", "updatedAt") VALUES ('00000000-0000-4000-8000-000000000002', 'theirs', 'generator', 'x', 'training-run', '00000000-0000-4000-8000-000000000001', now()), ('00000000-0000-4000-8000-000000000003', 'shipped', 'generator', 'y', 'shipped', NULL, now())`);
+    // …then the rest.
+    expect(await applyMigrations(url)).toContain("20261202173045_model_owner");
+    const owners = await query<{ name: string; guildId: string | null }>(url, `SELECT name, "guildId" FROM "ModelArtifact" ORDER BY name`);
+    expect(owners).toEqual([{ name: "shipped", guildId: null }, { name: "theirs", guildId: "111" }]);
+  });
+
   it("the migrations folder builds exactly the Prisma schema (no drift)", async () => {
     const url = await createTestDatabase("drift");
     expect(await pendingSchemaChanges(url)).toBe("");

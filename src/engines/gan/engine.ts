@@ -1,6 +1,6 @@
 import { randomInt } from "node:crypto";
 import { LRUCache } from "lru-cache";
-import { EngineInputError } from "../errors.ts";
+import { EngineInputError, someOf } from "../errors.ts";
 import { parseVariation, VARIATION_STRENGTH, type VariationOf } from "../runtime/latent.ts";
 import { loadNative, nativeUnavailableReason } from "../runtime/native.ts";
 import type { Engine, GenerateContext, GenerationResult } from "../types.ts";
@@ -32,7 +32,7 @@ export class GanEngine implements Engine<GanParams> {
     const native = loadNative();
     const trainer = native ? `MLPs train on the native trainer (${native.blas.split(" ").slice(0, 2).join(" ")})` : `MLPs train on TensorFlow.js (native trainer ${nativeUnavailableReason()})`;
     return names.length
-      ? { ready: true, detail: `${names.length} trained generator${names.length > 1 ? "s" : ""}: ${names.join(", ")}. ${trainer}.` }
+      ? { ready: true, detail: `${names.length} trained generator${names.length > 1 ? "s" : ""}: ${someOf(names)}. ${trainer}.` }
       : { ready: false, detail: `no trained generator found — run \`genlab train\` or restore assets/gan. ${trainer}.` };
   }
 
