@@ -1,12 +1,10 @@
 import { parseArgs } from "node:util";
-import { REST, Routes } from "discord.js";
-import { loadCommands } from "../commands/support/registry.ts";
 import { ConfigError, UserFacingError } from "../config/errors.ts";
-import { loadConfig, secretValues } from "../config/load.ts";
-import { redact, registerSecrets } from "../config/redact.ts";
-import { configHelp, type Config } from "../config/schema.ts";
-import { startApp } from "../app.ts";
-import { createLogger } from "../log.ts";
+import { redact } from "../config/redact.ts";
+import type { Config } from "../config/schema.ts";
+
+// Only what every command needs is imported up front: help is printed before discord.js,
+// zod, Prisma or any engine loads, and each command loads what it uses when it runs.
 
 const USAGE = `genlab — a generative-AI course lab in Discord
 
@@ -67,9 +65,11 @@ async function main(argv: string[]): Promise<number> {
   const cmd = positionals[0] ?? "start";
   if (values.help || cmd === "help") return void process.stdout.write(USAGE), 0;
   if (cmd === "config") {
+    const { configHelp } = await import("../config/schema.ts");
     for (const [k, v] of Object.entries(configHelp)) process.stdout.write(`${k.padEnd(32)} ${v}\n`);
     return 0;
   }
+  const [{ loadConfig, secretValues }, { registerSecrets }, { createLogger }] = await Promise.all([import("../config/load.ts"), import("../config/redact.ts"), import("../log.ts")]);
   // `--shards` is GENLAB_SHARDS for this run.
   const config = loadConfig(values.shards ? { ...process.env, GENLAB_SHARDS: values.shards } : process.env);
   registerSecrets(secretValues(config));
@@ -78,6 +78,7 @@ async function main(argv: string[]): Promise<number> {
   switch (cmd) {
     case "start":
     case "worker": {
+      const { startApp } = await import("../app.ts");
       const app = await startApp({ config, log, bot: cmd === "start", worker: true, playground: cmd === "start" });
       log.info({ role: cmd, database: app.db.embedded ? "embedded" : "DATABASE_URL" }, "GenLab is running; Ctrl-C stops it");
       await untilSignal();
@@ -100,6 +101,7 @@ async function main(argv: string[]): Promise<number> {
 
 async function registerCommands(config: Config, guildId: string | undefined): Promise<number> {
   if (!config.DISCORD_TOKEN) throw new ConfigError("DISCORD_TOKEN is not set: register-commands needs the bot token (Developer Portal → your application → Bot).");
+  const [{ REST, Routes }, { loadCommands }] = await Promise.all([import("discord.js"), import("../commands/support/registry.ts")]);
   const rest = new REST({ api: config.DISCORD_API_URL }).setToken(config.DISCORD_TOKEN);
   const appId = config.DISCORD_APPLICATION_ID ?? ((await rest.get(Routes.currentApplication())) as { id: string }).id;
   const body = [...(await loadCommands()).values()].map((c) => c.data);
