@@ -48,7 +48,7 @@ export class BigGanEngine implements Engine<BigGanParams> {
     if (!this.options.modelDir) return { ready: false, detail: "no model — set BIGGAN_MODEL_DIR to a folder made by scripts/export-biggan.py." };
     try {
       const m = this.model().manifest;
-      const t = "input" in m.truncation ? `truncation as an input${m.truncation.step ? ` (step ${m.truncation.step})` : ""}` : `truncation baked at ${m.truncation.baked.map((b) => b.value).join(", ")}`;
+      const t = "baked" in m.truncation ? `truncation baked at ${m.truncation.baked.map((b) => b.value).join(", ")}` : `truncation as an input${m.truncation.step ? ` (step ${m.truncation.step})` : ""}`;
       const where = this.generator?.provider ? `runs on ${this.generator.provider.toUpperCase()}` : `runs on ${this.options.provider === "cpu" ? "CPU" : "CUDA if installed, else CPU"}`;
       return { ready: true, detail: `${m.name}, ${m.resolution}×${m.resolution}, ${t}; ${where}.` };
     } catch (error) {

@@ -2,6 +2,7 @@ import type { RawImage } from "../../images/encode.ts";
 import { EngineUnavailableError } from "../errors.ts";
 import { openOnnxSession, type OnnxProviderChoice, type OnnxSession } from "../runtime/onnx.ts";
 import { verifyModelFiles, type BigGanModelDir, type BigGanVariant } from "./manifest.ts";
+import { statisticsFeed } from "./statistics.ts";
 
 export interface GeneratorOptions {
   provider: OnnxProviderChoice;
@@ -36,7 +37,14 @@ export class BigGanGenerator {
       [m.inputs.z]: new ort.Tensor("float32", z, [n, m.zDim]),
       [m.inputs.classVector]: new ort.Tensor("float32", classes, [n, m.numClasses]),
     };
-    if ("input" in m.truncation) feeds[m.truncation.input] = new ort.Tensor("float32", Float32Array.of(truncation), []);
+    const t = m.truncation;
+    if ("statistics" in t) {
+      const { row, weights } = statisticsFeed(truncation, t.step);
+      feeds[t.statistics.row] = new ort.Tensor("int64", BigInt64Array.of(BigInt(row)), []);
+      feeds[t.statistics.weights] = new ort.Tensor("float32", Float32Array.from(weights), [2]);
+    } else if ("input" in t) {
+      feeds[t.input] = new ort.Tensor("float32", Float32Array.of(truncation), []);
+    }
     const outputName = m.output.name ?? session.outputNames[0]!;
     const result = await session.run(feeds, [outputName]);
     const out = result[outputName]!;
@@ -66,7 +74,8 @@ export class BigGanGenerator {
     const opened = await openOnnxSession(variant.path, this.options);
     const m = this.model.manifest;
     const names = opened.session.inputNames;
-    const expected = [m.inputs.z, m.inputs.classVector, ...("input" in m.truncation ? [m.truncation.input] : [])];
+    const t = m.truncation;
+    const expected = [m.inputs.z, m.inputs.classVector, ...("statistics" in t ? [t.statistics.row, t.statistics.weights] : "input" in t ? [t.input] : [])];
     const missing = expected.filter((n) => !names.includes(n));
     if (missing.length) {
       throw new EngineUnavailableError(`The BigGAN graph ${variant.path} has inputs ${names.join(", ")}, not ${missing.join(", ")} as manifest.json says: fix "inputs"/"truncation" in the manifest.`);

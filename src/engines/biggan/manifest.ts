@@ -27,6 +27,9 @@ const manifestSchema = z.object({
   inputs: z.object({ z: z.string().min(1).default("z"), classVector: z.string().min(1).default("class_vector") }).default({ z: "z", classVector: "class_vector" }),
   output: z.object({ name: z.string().min(1).optional(), layout: z.enum(["NCHW", "NHWC"]).default("NCHW") }).default({ layout: "NCHW" }),
   truncation: z.union([
+    // Row + weights of the batch-norm statistics as inputs (scripts/export-biggan.py since the float64 fix).
+    z.object({ statistics: z.object({ row: z.string().min(1), weights: z.string().min(1) }), model: fileName, step: z.number().positive().max(1) }),
+    // Older exports: a float32 truncation the graph divides itself.
     z.object({ input: z.string().min(1), model: fileName, step: z.number().positive().max(1).optional() }),
     z.object({ baked: z.array(z.object({ value: z.number().gt(0).max(1), model: fileName })).min(1) }),
   ]),
@@ -71,7 +74,7 @@ export function readModelDir(dir: string): BigGanModelDir {
   }
   const manifest = parsed.data;
   const t = manifest.truncation;
-  const variants: BigGanVariant[] = "input" in t ? [{ path: t.model, bakedTruncation: null }] : t.baked.map((b) => ({ path: b.model, bakedTruncation: b.value }));
+  const variants: BigGanVariant[] = "baked" in t ? t.baked.map((b) => ({ path: b.model, bakedTruncation: b.value })) : [{ path: t.model, bakedTruncation: null }];
   for (const v of variants) {
     if (!manifest.files[v.path]) throw new EngineUnavailableError(`${file} names ${v.path} as a model but gives no sha256 for it in "files".`);
   }
@@ -110,7 +113,7 @@ export function sha256File(path: string): Promise<string> {
  */
 export function effectiveTruncation(model: BigGanModelDir, asked: number): { value: number; variant: BigGanVariant } {
   const t = model.manifest.truncation;
-  if ("input" in t) {
+  if (!("baked" in t)) {
     const step = t.step;
     const value = step ? Math.min(1, Math.max(step, Math.round(asked / step) * step)) : asked;
     return { value: Number(value.toFixed(6)), variant: model.variants[0]! };

@@ -137,6 +137,13 @@ describe("BigGAN model folders", () => {
     expectPixels(hi.images[0]!, tiny.expected(truncatedNoise(9, 128, 1), oneHot(1), 1));
   });
 
+  it("still runs an older export that takes a float32 truncation input", async () => {
+    const tiny = writeTinyBigGan(join(tempDir("genlab-biggan-"), "legacy"), { truncation: "float32-input", resolution: 4 });
+    const engine = engineFor(tiny.dir);
+    const r = await engine.generate(engine.validate({ class: 5, n: 1, truncation: 0.7, seed: 2 }), ctx);
+    expectPixels(r.images[0]!, tiny.expected(truncatedNoise(2, 128, 0.7), oneHot(5), 0.7));
+  });
+
   it("says what to set when there is no model, and why a folder is not one", () => {
     expect(engineFor(undefined).status()).toEqual({ ready: false, detail: "no model — set BIGGAN_MODEL_DIR to a folder made by scripts/export-biggan.py." });
     const missing = engineFor("/nonexistent/biggan");
@@ -171,7 +178,7 @@ describe("BigGAN model folders", () => {
     const m = JSON.parse(readFileSync(file, "utf8"));
     writeFileSync(file, JSON.stringify({ ...m, inputs: { z: "noise", classVector: "class_vector" } }));
     const engine = engineFor(tiny.dir);
-    await expect(engine.generate(engine.validate({ class: 3, n: 1, seed: 1 }), ctx)).rejects.toThrow(/has inputs z, class_vector, truncation, not noise as manifest\.json says/);
+    await expect(engine.generate(engine.validate({ class: 3, n: 1, seed: 1 }), ctx)).rejects.toThrow(/has inputs z, class_vector, truncation_row, truncation_weights, not noise as manifest\.json says/);
   });
 });
 
