@@ -7,6 +7,7 @@ import type { EngineRegistry } from "../engines/registry.ts";
 import type { Logger } from "../log.ts";
 import { LocalDiscord } from "./local-discord.ts";
 import type { CommandJson } from "./parse-command.ts";
+import { PasswordGate } from "./password-gate.ts";
 import { startPlaygroundServer } from "./server.ts";
 
 export interface Playground {
@@ -32,12 +33,14 @@ export async function startPlayground(opts: {
   const { config, log } = opts;
   const host = config.GENLAB_PLAYGROUND_HOST;
   checkPlaygroundAddress(config);
-  const local = await LocalDiscord.start({ botName: "GenLab", recordRequests: false });
+  // One gate for the page and the local Discord's attachment URLs: the same password, the same count of wrong guesses.
+  const gate = config.GENLAB_PLAYGROUND_PASSWORD ? new PasswordGate(config.GENLAB_PLAYGROUND_PASSWORD) : undefined;
+  const local = await LocalDiscord.start({ botName: "GenLab", recordRequests: false, attachmentGuard: gate && ((req) => gate.refusal(req)) });
   const stops: (() => Promise<void>)[] = [() => local.stop()];
   try {
     const bot = await startBot({ token: local.token, apiUrl: local.apiUrl, log: log.child({ frontend: "playground" }), onInteraction: opts.onInteraction });
     stops.push(() => bot.stop());
-    const server = await startPlaygroundServer({ host, port: config.GENLAB_PLAYGROUND_PORT, password: config.GENLAB_PLAYGROUND_PASSWORD, local, commands: opts.commands, engines: opts.engines, log });
+    const server = await startPlaygroundServer({ host, port: config.GENLAB_PLAYGROUND_PORT, gate, local, commands: opts.commands, engines: opts.engines, log });
     stops.push(() => server.stop());
     return {
       url: server.url,

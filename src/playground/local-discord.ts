@@ -137,6 +137,9 @@ interface GatewaySession {
   socket: WebSocket | null;
 }
 
+/** Why a download is refused (status, one sentence, headers), or undefined to serve it. */
+export type AttachmentGuard = (req: IncomingMessage) => { status: number; sentence: string; headers?: Record<string, string> } | undefined;
+
 interface RateLimitRule { match: (r: { method: string; path: string }) => boolean; retryAfter: number; left: number }
 
 export class LocalDiscord {
@@ -177,6 +180,8 @@ export class LocalDiscord {
   private readonly listeners = new Set<() => void>();
 
   private recordRequests = true;
+  /** When set, who may download attachments (the playground's password); undefined lets anyone. */
+  private attachmentGuard?: AttachmentGuard;
   /** Interactions whose first response came after Discord's 3 s (refused with 10062). */
   lateCallbacks = 0;
 
@@ -194,11 +199,12 @@ export class LocalDiscord {
     this.wss.on('connection', (socket, req) => this.onSocket(socket, req));
   }
 
-  /** `shards` (addition) is the shard count /gateway/bot recommends. */
-  static async start(opts: { port?: number; shards?: number; botName?: string; recordRequests?: boolean } = {}): Promise<LocalDiscord> {
+  /** `shards` (addition) is the shard count /gateway/bot recommends; `attachmentGuard` (addition) checks attachment downloads. */
+  static async start(opts: { port?: number; shards?: number; botName?: string; recordRequests?: boolean; attachmentGuard?: AttachmentGuard } = {}): Promise<LocalDiscord> {
     const fake = new LocalDiscord(opts.botName ?? 'genlab-test-bot');
     fake.recommendedShards = opts.shards ?? 1;
     fake.recordRequests = opts.recordRequests ?? true;
+    fake.attachmentGuard = opts.attachmentGuard;
     await new Promise<void>((resolve, reject) => {
       fake.server.once('error', reject);
       fake.server.listen(opts.port ?? 0, '127.0.0.1', () => resolve());
@@ -770,7 +776,7 @@ export class LocalDiscord {
     let reply: Reply;
     try {
       ({ body, files } = await parseBody(raw, headers['content-type'] ?? ''));
-      reply = isApi ? await this.dispatch(method, path, url.searchParams, headers, body, files) : this.serveAttachment(method, path);
+      reply = isApi ? await this.dispatch(method, path, url.searchParams, headers, body, files) : this.serveAttachment(method, path, req);
     } catch (err) {
       reply = err instanceof ApiError
         ? json({ message: err.message, code: err.code, ...err.extra }, err.status)
@@ -814,7 +820,9 @@ export class LocalDiscord {
   }
 
   /** GET /attachments/:messageId/:filename — the bytes behind an attachment URL. */
-  private serveAttachment(method: string, path: string): Reply {
+  private serveAttachment(method: string, path: string, req: IncomingMessage): Reply {
+    const refused = this.attachmentGuard?.(req);
+    if (refused) return { status: refused.status, body: { message: refused.sentence, code: 0 }, headers: refused.headers };
     const [, kind, messageId, filename] = path.split('/');
     const message = kind === 'attachments' && method === 'GET' ? this.messages.get(messageId ?? '') : undefined;
     const index = message?.attachments.findIndex((a) => a.filename === filename) ?? -1;

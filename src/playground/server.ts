@@ -1,4 +1,3 @@
-import { timingSafeEqual } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -7,6 +6,8 @@ import type { EngineRegistry } from "../engines/registry.ts";
 import type { Logger } from "../log.ts";
 import type { FakeMessage, LocalDiscord } from "./local-discord.ts";
 import { CommandInputError, parseCommandLine, type CommandJson } from "./parse-command.ts";
+import type { PasswordGate } from "./password-gate.ts";
+import { allowedHostnames, contentTypeRefusal, hostRefusal, originRefusal, readJsonObject, type Refusal } from "./request-guard.ts";
 import { suggest } from "./suggest.ts";
 
 /** The one local user of the playground: may do what a teacher may (Manage Server). */
@@ -15,7 +16,8 @@ export const PLAYGROUND_USER = { id: "100000000000000001", username: "you", perm
 export interface PlaygroundServerOptions {
   host: string;
   port: number;
-  password?: string;
+  /** the password check, when the playground has a password */
+  gate?: PasswordGate;
   local: LocalDiscord;
   commands: CommandJson[];
   engines: EngineRegistry;
@@ -36,6 +38,8 @@ const assets: Record<string, { file: string; type: string }> = {
  */
 export async function startPlaygroundServer(o: PlaygroundServerOptions): Promise<{ url: string; stop(): Promise<void> }> {
   const channelId = o.local.channelId;
+  const hostnames = allowedHostnames(o.host);
+  let shownUrl = "";
   const server = createServer((req, res) => {
     handle(req, res).catch((err: unknown) => {
       o.log.error({ err }, "playground request failed");
@@ -44,11 +48,11 @@ export async function startPlaygroundServer(o: PlaygroundServerOptions): Promise
   });
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    if (o.password && !authorised(req, o.password)) {
-      res.writeHead(401, { "www-authenticate": 'Basic realm="GenLab playground"', "content-type": "text/plain" });
-      return void res.end("The GenLab playground needs its password (GENLAB_PLAYGROUND_PASSWORD).");
-    }
     const url = new URL(req.url ?? "/", "http://playground");
+    // Another web page can make the browser send requests here (a form, a fetch, a rebound
+    // DNS name); only the playground's own page, at its own address, is obeyed.
+    const refusal = hostRefusal(req, hostnames, shownUrl) ?? originRefusal(req) ?? o.gate?.refusal(req) ?? (req.method === "POST" ? contentTypeRefusal(req) : undefined);
+    if (refusal) return refuse(res, url.pathname, refusal);
     const asset = req.method === "GET" ? assets[url.pathname] : undefined;
     if (asset) {
       res.writeHead(200, { "content-type": asset.type, "cache-control": "no-store" });
@@ -58,11 +62,21 @@ export async function startPlaygroundServer(o: PlaygroundServerOptions): Promise
     if (req.method === "GET" && url.pathname === "/api/engines") return send(res, 200, o.engines.list().map((e) => ({ name: e.name, title: e.title, ...e.status() })));
     if (req.method === "GET" && url.pathname === "/api/events") return events(req, res);
     if (req.method === "GET" && url.pathname.startsWith("/files/")) return file(url.pathname, res);
-    if (req.method === "POST" && url.pathname === "/api/command") return command(await bodyOf(req), res);
-    if (req.method === "POST" && url.pathname === "/api/suggest") return send(res, 200, await suggest(String((await bodyOf(req)).text ?? ""), o.commands, autocomplete));
-    if (req.method === "POST" && url.pathname === "/api/component") return component(await bodyOf(req), res);
+    const post = req.method === "POST" ? postRoutes[url.pathname] : undefined;
+    if (post) {
+      const body = await readJsonObject(req);
+      if (body.ok) return post(body.value, res);
+      if ("refusal" in body) return refuse(res, url.pathname, body.refusal);
+      return void o.log.debug({ path: url.pathname }, "a playground request was abandoned before its body arrived");
+    }
     send(res, 404, { error: `Nothing at ${url.pathname}.` });
   }
+
+  const postRoutes: Record<string, (body: Record<string, unknown>, res: ServerResponse) => Promise<void>> = {
+    "/api/command": command,
+    "/api/suggest": async (body, res) => send(res, 200, await suggest(String(body.text ?? ""), o.commands, autocomplete)),
+    "/api/component": component,
+  };
 
   async function command(body: Record<string, unknown>, res: ServerResponse): Promise<void> {
     let parsed;
@@ -115,9 +129,14 @@ export async function startPlaygroundServer(o: PlaygroundServerOptions): Promise
 
   /** A message for the page: Discord's shape, attachment URLs pointing at this server. */
   function view(m: FakeMessage) {
-    const api = o.local.apiMessage(m);
+    const api = o.local.apiMessage(m) as { embeds: { image?: { url?: string } }[] };
+    // An embed may show another message's attachment (U1–U4) by its local-Discord URL, which
+    // the browser cannot reach off loopback, nor with the password: the page gets it from here.
+    const direct = `${o.local.baseUrl}/attachments/`;
+    const embeds = api.embeds.map((e) => (e.image?.url?.startsWith(direct) ? { ...e, image: { ...e.image, url: `/files/${e.image.url.slice(direct.length)}` } } : e));
     return {
       ...api,
+      embeds,
       deleted: m.deleted,
       attachments: m.attachments.map((a) => ({ ...a, url: `/files/${m.id}/${encodeURIComponent(a.filename)}` })),
     };
@@ -148,8 +167,9 @@ export async function startPlaygroundServer(o: PlaygroundServerOptions): Promise
   }
   const { port } = server.address() as AddressInfo;
   const shownHost = o.host.includes(":") ? `[${o.host}]` : o.host;
+  shownUrl = `http://${shownHost === "0.0.0.0" || shownHost === "[::]" ? "127.0.0.1" : shownHost}:${port}/`;
   return {
-    url: `http://${shownHost === "0.0.0.0" ? "127.0.0.1" : shownHost}:${port}/`,
+    url: shownUrl,
     stop: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
@@ -158,31 +178,14 @@ export async function startPlaygroundServer(o: PlaygroundServerOptions): Promise
   };
 }
 
-function authorised(req: IncomingMessage, password: string): boolean {
-  const m = /^Basic (.+)$/i.exec(req.headers.authorization ?? "");
-  if (!m) return false;
-  const given = Buffer.from(Buffer.from(m[1]!, "base64").toString("utf8").replace(/^[^:]*:/, ""));
-  const want = Buffer.from(password);
-  return given.length === want.length && timingSafeEqual(given, want);
+/** One sentence: JSON `{ error }` for the page's API, plain text for a person's browser. */
+function refuse(res: ServerResponse, path: string, r: Refusal): void {
+  if (path.startsWith("/api/")) return send(res, r.status, { error: r.sentence }, r.headers);
+  res.writeHead(r.status, { "content-type": "text/plain; charset=utf-8", "cache-control": "no-store", ...r.headers });
+  res.end(r.sentence);
 }
 
-async function bodyOf(req: IncomingMessage): Promise<Record<string, unknown>> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const c of req) {
-    size += (c as Buffer).length;
-    if (size > 64 * 1024) throw new CommandInputError("That request is too large.");
-    chunks.push(c as Buffer);
-  }
-  try {
-    const v = JSON.parse(Buffer.concat(chunks).toString("utf8") || "{}") as unknown;
-    return typeof v === "object" && v !== null ? (v as Record<string, unknown>) : {};
-  } catch {
-    return {};
-  }
-}
-
-function send(res: ServerResponse, status: number, body: unknown): void {
-  res.writeHead(status, { "content-type": "application/json; charset=utf-8", "cache-control": "no-store" });
+function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  res.writeHead(status, { "content-type": "application/json; charset=utf-8", "cache-control": "no-store", ...headers });
   res.end(JSON.stringify(body));
 }

@@ -53,7 +53,7 @@ describe("playground web server", () => {
     await app?.stop();
   });
 
-  const auth = (password: string) => ({ authorization: `Basic ${Buffer.from(`teacher:${password}`).toString("base64")}` });
+  const auth = (password: string) => ({ authorization: `Basic ${Buffer.from(`teacher:${password}`).toString("base64")}`, "content-type": "application/json" });
 
   it("off loopback, every page and API needs the password", async () => {
     expect((await fetch(base)).status).toBe(401);
@@ -73,6 +73,9 @@ describe("playground web server", () => {
     const file = await fetch(`${base}files/${m.id}/${encodeURIComponent(m.attachments[0]!.filename)}`, { headers: auth("correct horse battery") });
     expect(file.headers.get("content-type")).toBe("image/png");
     expect(Buffer.from(await file.arrayBuffer()).subarray(1, 4).toString()).toBe("PNG");
+    // The local Discord's own URL for it needs the password too.
+    expect((await fetch(m.attachments[0]!.url)).status).toBe(401);
+    expect((await fetch(m.attachments[0]!.url, { headers: auth("correct horse battery") })).status).toBe(200);
   });
 
   it("a bad command line is answered with the sentence and HTTP 400", async () => {
