@@ -13,6 +13,7 @@ const DEFER_AFTER_MS = 2500;
 const CALLBACK_PATH = /\/interactions\/(\d+)\/([^/]+)\/callback$/;
 const PING = 1;
 const AUTOCOMPLETE = 4;
+const NOT_AN_INTERACTION = "The body is not a Discord interaction (a JSON object with id, type, token and application_id).";
 
 type ResponseLike = Awaited<ReturnType<typeof DefaultRestOptions.makeRequest>>;
 type RequestInit = Parameters<typeof DefaultRestOptions.makeRequest>[1];
@@ -86,19 +87,14 @@ export async function startInteractionsEndpoint(opts: InteractionsEndpointOption
     if (new URL(req.url ?? "/", "http://endpoint").pathname !== "/interactions") return reply(res, 404, { error: "not found" });
     if (req.method !== "POST") return reply(res, 405, { error: "POST only" });
     const body = await readBody(req, MAX_BODY_BYTES);
-    if (!body) return reply(res, 413, { error: "body too large" });
+    // A client that hangs up mid-body is the network's doing, not ours: no error, no stack.
+    if (body === "aborted") return void opts.log.debug("an interactions request was abandoned before its body arrived");
+    if (body === "too large") return reply(res, 413, { error: "The body is over 1 MiB, and no interaction is that large." }, { connection: "close" });
     const signed = isSignedByDiscord(key, { signature: header(req, "x-signature-ed25519"), timestamp: header(req, "x-signature-timestamp"), body });
-    if (!signed) return reply(res, 401, { error: "invalid request signature" });
-    let data: { id?: string; type?: number; token?: string; application_id?: string };
-    try {
-      data = JSON.parse(body.toString("utf8"));
-    } catch {
-      return reply(res, 400, { error: "body is not JSON" });
-    }
-    if (data.type === PING) return reply(res, 200, { type: PING });
-    if (typeof data.id !== "string" || typeof data.token !== "string" || typeof data.application_id !== "string") {
-      return reply(res, 400, { error: "not an interaction" });
-    }
+    if (!signed) return reply(res, 401, { error: "The request signature is not Discord's (or is over 5 minutes old)." });
+    const data = interactionOf(body);
+    if (data === "ping") return reply(res, 200, { type: PING });
+    if (!data) return reply(res, 400, { error: NOT_AN_INTERACTION });
     const p: Pending = { applicationId: data.application_id, token: data.token, type: Number(data.type), res, deferred: false, handled: false };
     pending.set(data.id, p);
     const timer = setTimeout(() => deferInTime(p), deferAfterMs);
@@ -107,10 +103,16 @@ export async function startInteractionsEndpoint(opts: InteractionsEndpointOption
       p.res = undefined;
       if (!p.deferred) pending.delete(data.id!);
     });
-    actions.InteractionCreate.handle(data);
+    try {
+      actions.InteractionCreate.handle(data);
+    } catch (err) {
+      // discord.js could not make an interaction of it (fields missing): Discord never sends that.
+      opts.log.debug({ message: err instanceof Error ? err.message : String(err) }, "a signed body discord.js could not read as an interaction");
+    }
     if (!p.handled) {
       pending.delete(data.id);
-      reply(res, 400, { error: "unsupported interaction type" });
+      clearTimeout(timer);
+      if (!res.headersSent) reply(res, 400, { error: NOT_AN_INTERACTION });
     }
   }
 
@@ -237,9 +239,9 @@ function noContent(): ResponseLike {
   return new Response(null, { status: 204 }) as unknown as ResponseLike;
 }
 
-function reply(res: ServerResponse, status: number, body: object): void {
+function reply(res: ServerResponse, status: number, body: object, headers: Record<string, string> = {}): void {
   const text = JSON.stringify(body);
-  res.writeHead(status, { "content-type": "application/json", "content-length": Buffer.byteLength(text) });
+  res.writeHead(status, { "content-type": "application/json", "content-length": Buffer.byteLength(text), ...headers });
   res.end(text);
 }
 
@@ -248,21 +250,43 @@ function header(req: IncomingMessage, name: string): string | undefined {
   return Array.isArray(v) ? v[0] : v;
 }
 
-/** The whole body, or undefined once it passes `limit` bytes (the rest is not read). */
-function readBody(req: IncomingMessage, limit: number): Promise<Buffer | undefined> {
-  return new Promise((resolve, reject) => {
+type RawInteraction = { id: string; type: number; token: string; application_id: string } & Record<string, unknown>;
+
+/** The interaction, when the body is a JSON object with the fields the endpoint routes by; "ping" for a PING. */
+function interactionOf(body: Buffer): RawInteraction | "ping" | undefined {
+  let v: unknown;
+  try {
+    v = JSON.parse(body.toString("utf8"));
+  } catch {
+    return undefined;
+  }
+  if (typeof v !== "object" || v === null || Array.isArray(v)) return undefined;
+  const o = v as Record<string, unknown>;
+  if (o.type === PING) return "ping";
+  if (typeof o.id !== "string" || typeof o.type !== "number" || typeof o.token !== "string" || typeof o.application_id !== "string") return undefined;
+  return o as RawInteraction;
+}
+
+/**
+ * The whole body; "too large" as soon as it passes `limit` bytes (declared or read: the rest is
+ * not kept), "aborted" when the client hangs up first.
+ */
+function readBody(req: IncomingMessage, limit: number): Promise<Buffer | "too large" | "aborted"> {
+  if (Number(req.headers["content-length"] ?? 0) > limit) return Promise.resolve("too large");
+  return new Promise((resolve) => {
     const chunks: Buffer[] = [];
     let size = 0;
-    req.on("data", (chunk: Buffer) => {
+    const done = (result: Buffer | "too large" | "aborted") => {
+      req.off("data", onData).off("end", onEnd).off("error", onError);
+      resolve(result);
+    };
+    const onData = (chunk: Buffer) => {
       size += chunk.length;
-      if (size > limit) {
-        resolve(undefined);
-        req.pause();
-        return;
-      }
+      if (size > limit) return done("too large");
       chunks.push(chunk);
-    });
-    req.on("end", () => resolve(Buffer.concat(chunks)));
-    req.on("error", reject);
+    };
+    const onEnd = () => done(Buffer.concat(chunks));
+    const onError = () => done("aborted");
+    req.on("data", onData).on("end", onEnd).on("error", onError);
   });
 }

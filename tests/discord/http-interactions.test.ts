@@ -1,4 +1,5 @@
 import { generateKeyPairSync, sign, type KeyObject } from "node:crypto";
+import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Interaction } from "discord.js";
 import { startApp, type App } from "../../src/app.ts";
@@ -8,6 +9,7 @@ import { testConfig } from "../support/config.ts";
 import { createTestDatabase } from "../support/db.ts";
 import { FakeDiscord, type InteractionHandle, type RecordedFile } from "../support/fake-discord.ts";
 import { waitUntil } from "../support/wait.ts";
+import { abortMidBody, rawRequest, type RawRequest } from "../playground/raw-http.ts";
 
 const STUDENT = "500000000000000001";
 const { publicKey, privateKey } = generateKeyPairSync("ed25519");
@@ -109,7 +111,8 @@ describe("genlab start with GENLAB_INTERACTIONS_PORT: Discord's HTTP interaction
     const h = fake.interact({ http: true, name: "gan", options: [{ type: 1, name: "sample", options: [{ name: "model", type: 3, value: "fashion-mnist-mlp-cond" }, { name: "n", type: 4, value: 1 }, { name: "seed", type: 4, value: 3 }] }], userId: STUDENT });
     const { status, body } = await deliver(url, h);
     expect(status).toBe(200);
-    expect(body).toMatchObject({ type: 5, data: { flags: 0 } }); // a public deferral
+    expect(body.type).toBe(5);
+    expect(body.data?.flags ?? 0).toBe(0); // a public deferral: the command's, or the endpoint's own on a busy machine
     const msg = await waitUntil(async () => (h.original()?.attachments.length ? h.original() : undefined), "the GAN sample on the original reply");
     expect(msg.attachments).toHaveLength(1); // one sample, no grid
     const gen = await waitUntil(() => app.db.prisma.generation.findFirst({ where: { interactionId: h.id, status: "succeeded" } }), "the provenance row");
@@ -168,5 +171,64 @@ describe("the interactions endpoint on its own", () => {
       const res = await post(url, JSON.stringify({ type: 1, pad: "x".repeat(1024 * 1024) }));
       expect(res.status).toBe(413);
     });
+  });
+
+  it("a request that hangs up halfway through its body is one debug line, not an error with a stack", async () => {
+    const lines: { level: number }[] = [];
+    const log = pino({ level: "debug", base: undefined }, { write: (line: string) => void lines.push(JSON.parse(line)) });
+    const endpoint = await startInteractionsEndpoint({ publicKey: publicKeyHex, token: fake.token, apiUrl: fake.apiUrl, host: "127.0.0.1", port: 0, log, onInteraction: async () => {} });
+    try {
+      await abortMidBody(endpoint.url, "/interactions", { "content-type": "application/json" }, 1000, '{"type":');
+      await waitUntil(async () => lines.length > 0, "the log line of the aborted request", 30_000);
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toMatchObject({ level: 20 });
+      expect(JSON.stringify(lines[0])).not.toMatch(/stack|Error/);
+    } finally {
+      await endpoint.stop();
+    }
+  });
+});
+
+/** Signed by the application's key, as only Discord can: the endpoint must still check what it got. */
+function signed(body: string | Buffer, extra: Partial<RawRequest> = {}): RawRequest {
+  const timestamp = String(Math.floor(Date.now() / 1000));
+  const signature = sign(null, Buffer.concat([Buffer.from(timestamp), Buffer.from(body)]), privateKey).toString("hex");
+  return { method: "POST", headers: { "content-type": "application/json", "x-signature-timestamp": timestamp, "x-signature-ed25519": signature }, body, ...extra };
+}
+
+const NOT_AN_INTERACTION = /^The body is not a Discord interaction \(a JSON object with id, type, token and application_id\)\.$/;
+const TOO_LARGE = /^The body is over 1 MiB, and no interaction is that large\.$/;
+const TEN_MB = Buffer.alloc(10 * 2 ** 20, 0x20);
+
+const hostile: [string, () => RawRequest, number, RegExp][] = [
+  ["a signed null", () => signed("null"), 400, NOT_AN_INTERACTION],
+  ["a signed array", () => signed("[]"), 400, NOT_AN_INTERACTION],
+  ["a signed number", () => signed("42"), 400, NOT_AN_INTERACTION],
+  ["a signed string", () => signed('"PING"'), 400, NOT_AN_INTERACTION],
+  ["a signed body that is not JSON", () => signed('{"type":1'), 400, NOT_AN_INTERACTION],
+  ["a signed empty body", () => signed(""), 400, NOT_AN_INTERACTION],
+  ["a signed interaction with ids of the wrong type", () => signed(JSON.stringify({ type: 2, id: 1, token: 2, application_id: 3 })), 400, NOT_AN_INTERACTION],
+  ["a signed command without its data", () => signed(JSON.stringify({ type: 2, id: "1", token: "t", application_id: "1", version: 1 })), 400, NOT_AN_INTERACTION],
+  ["a 10 MB body with its length declared", () => signed(TEN_MB), 413, TOO_LARGE],
+  ["a 10 MB body sent in chunks", () => signed(TEN_MB, { chunked: true }), 413, TOO_LARGE],
+];
+
+describe("hostile requests to the interactions endpoint: status, one sentence, nothing handled", () => {
+  it.each(hostile)("%s", async (_, request, status, sentence) => {
+    const handled: Interaction[] = [];
+    const lines: { level: number }[] = [];
+    const log = pino({ level: "debug", base: undefined }, { write: (line: string) => void lines.push(JSON.parse(line)) });
+    const endpoint = await startInteractionsEndpoint({ publicKey: publicKeyHex, token: fake.token, apiUrl: fake.apiUrl, host: "127.0.0.1", port: 0, log, onInteraction: async (i) => void handled.push(i) });
+    try {
+      const sent = fake.requests.length;
+      const answer = await rawRequest(endpoint.url, request());
+      expect(answer.status).toBe(status);
+      expect((JSON.parse(answer.text) as { error: string }).error).toMatch(sentence);
+      expect(handled).toEqual([]);
+      expect(fake.requests.length).toBe(sent);
+      expect(lines.filter((l) => l.level >= 50)).toEqual([]); // a bad request is not GenLab's error
+    } finally {
+      await endpoint.stop();
+    }
   });
 });
