@@ -18,6 +18,10 @@ export interface SchedulerConfig {
   clip_sample_range?: number;
   original_inference_steps?: number;
   timestep_scaling?: number;
+  use_karras_sigmas?: boolean;
+  sigma_min?: number | null;
+  sigma_max?: number | null;
+  rescale_betas_zero_snr?: boolean;
 }
 
 export type PredictionType = "epsilon" | "v_prediction" | "sample";
@@ -60,6 +64,10 @@ export interface ResolvedConfig {
   clipSampleRange: number;
   originalInferenceSteps: number;
   timestepScaling: number;
+  useKarrasSigmas: boolean;
+  sigmaMin: number | null;
+  sigmaMax: number | null;
+  rescaleBetasZeroSnr: boolean;
 }
 
 export function resolveConfig(c: SchedulerConfig, defaults: Partial<ResolvedConfig>): ResolvedConfig {
@@ -77,6 +85,10 @@ export function resolveConfig(c: SchedulerConfig, defaults: Partial<ResolvedConf
     clipSampleRange: 1,
     originalInferenceSteps: 50,
     timestepScaling: 10,
+    useKarrasSigmas: false,
+    sigmaMin: null,
+    sigmaMax: null,
+    rescaleBetasZeroSnr: false,
     ...defaults,
   };
   return {
@@ -93,6 +105,10 @@ export function resolveConfig(c: SchedulerConfig, defaults: Partial<ResolvedConf
     clipSampleRange: c.clip_sample_range ?? base.clipSampleRange,
     originalInferenceSteps: c.original_inference_steps ?? base.originalInferenceSteps,
     timestepScaling: c.timestep_scaling ?? base.timestepScaling,
+    useKarrasSigmas: c.use_karras_sigmas ?? base.useKarrasSigmas,
+    sigmaMin: c.sigma_min ?? base.sigmaMin,
+    sigmaMax: c.sigma_max ?? base.sigmaMax,
+    rescaleBetasZeroSnr: c.rescale_betas_zero_snr ?? base.rescaleBetasZeroSnr,
   };
 }
 
@@ -116,9 +132,24 @@ export function betas(c: ResolvedConfig): Float64Array {
   return out;
 }
 
+/**
+ * Zero terminal SNR (Lin et al. 2023, Algorithm 1; diffusers' rescale_zero_terminal_snr): √ᾱ
+ * shifted so that its last value is 0 and scaled so that its first is unchanged, then turned
+ * back into betas (the last becomes 1).
+ */
+export function rescaleZeroTerminalSnr(b: Float64Array): Float64Array {
+  const s = new Float64Array(b.length);
+  let p = 1;
+  for (let i = 0; i < b.length; i++) s[i] = Math.sqrt((p *= 1 - b[i]!));
+  const s0 = s[0]!;
+  const sT = s[s.length - 1]!;
+  const bar = s.map((v) => (((v - sT) * s0) / (s0 - sT)) ** 2);
+  return bar.map((v, i) => 1 - (i === 0 ? v : v / bar[i - 1]!));
+}
+
 /** ᾱ_t = ∏_{s≤t} (1 − β_s). */
 export function alphasCumprod(c: ResolvedConfig): Float64Array {
-  const b = betas(c);
+  const b = c.rescaleBetasZeroSnr ? rescaleZeroTerminalSnr(betas(c)) : betas(c);
   const out = new Float64Array(b.length);
   let p = 1;
   for (let i = 0; i < b.length; i++) out[i] = p *= 1 - b[i]!;

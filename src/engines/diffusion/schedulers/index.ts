@@ -3,6 +3,7 @@ import { DdimScheduler } from "./ddim.ts";
 import { EulerAncestralScheduler } from "./euler-ancestral.ts";
 import { EulerScheduler } from "./euler.ts";
 import { LcmScheduler } from "./lcm.ts";
+import { checkSettings } from "./settings.ts";
 
 export type { NoiseSource, Scheduler, SchedulerConfig, SchedulerName } from "./config.ts";
 export { DdimScheduler, EulerAncestralScheduler, EulerScheduler, LcmScheduler };
@@ -29,6 +30,7 @@ export function schedulerForClass(className: string | undefined): SchedulerName 
  * — except that every scheduler here knows `timestep_spacing`, so it is kept.
  */
 export function createScheduler(name: SchedulerName, config: SchedulerConfig = {}): Scheduler {
+  checkSettings(name, config);
   switch (name) {
     case "euler":
       return new EulerScheduler(config);
