@@ -1,6 +1,7 @@
 import type { Command } from "./commands/support/types.ts";
 import { loadCommandModules } from "./commands/support/registry.ts";
 import type { Config } from "./config/schema.ts";
+import { checkDataDir } from "./db/data-dir.ts";
 import { openDatabase, type Database } from "./db/database.ts";
 import { startBot, type Bot } from "./discord/client.ts";
 import { DiscordPublisher, RoutingPublisher, type Publisher } from "./discord/publisher.ts";
@@ -49,6 +50,9 @@ export interface App {
 export async function startApp(opts: AppOptions): Promise<App> {
   const { config, log } = opts;
   if (opts.playground) checkPlaygroundAddress(config); // before anything starts
+  // Images, runs and models go here even when the database is elsewhere: a folder GenLab
+  // cannot write is said at start, not found out by every job.
+  checkDataDir(config.GENLAB_DATA_DIR);
   const db = await openDatabase(config, log);
   const stops: (() => Promise<void>)[] = [() => db.close()];
   const stopAll = async () => {

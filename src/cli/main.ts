@@ -81,9 +81,11 @@ async function main(argv: string[]): Promise<number> {
       const { startApp } = await import("../app.ts");
       const app = await startApp({ config, log, bot: cmd === "start", worker: true, playground: cmd === "start" });
       log.info({ role: cmd, database: app.db.embedded ? "embedded" : "DATABASE_URL" }, "GenLab is running; Ctrl-C stops it");
-      await untilSignal();
+      // A signal stops GenLab; so does losing its embedded database for good, with that sentence.
+      const lost = await Promise.race([untilSignal().then(() => undefined), app.db.lost]);
       log.info("stopping");
       await app.stop();
+      if (lost) throw lost;
       return 0;
     }
     case "migrate": {
@@ -110,15 +112,19 @@ async function registerCommands(config: Config, guildId: string | undefined): Pr
   return 0;
 }
 
+/** Ctrl-C, SIGTERM, or SIGHUP (the terminal closed): each stops GenLab in order. */
 function untilSignal(): Promise<void> {
+  const signals = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129 } as const;
   return new Promise((resolve) => {
     const onSignal = () => {
-      // A second Ctrl-C means "now".
-      process.once("SIGINT", () => process.exit(130));
+      // A second signal means "now" (exiting still stops the embedded PostgreSQL).
+      for (const [signal, code] of Object.entries(signals)) {
+        process.removeListener(signal, onSignal);
+        process.once(signal, () => process.exit(code));
+      }
       resolve();
     };
-    process.once("SIGINT", onSignal);
-    process.once("SIGTERM", onSignal);
+    for (const signal of Object.keys(signals)) process.once(signal, onSignal);
   });
 }
 

@@ -10,6 +10,8 @@ export interface Database {
   prisma: PrismaClient;
   /** Set when GenLab started its own PostgreSQL. */
   embedded?: EmbeddedDatabase;
+  /** Settles only when the database is gone for good (the embedded one could not be restarted). */
+  lost: Promise<Error>;
   close(): Promise<void>;
 }
 
@@ -34,6 +36,7 @@ export async function openDatabase(config: Pick<Config, "DATABASE_URL" | "GENLAB
     url,
     prisma,
     embedded,
+    lost: embedded?.lost ?? new Promise<Error>(() => {}),
     close: async () => {
       await prisma.$disconnect();
       await embedded?.stop();
