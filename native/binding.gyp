@@ -8,6 +8,8 @@
         "src/adam.cc",
         "src/parallel.cc",
         "src/mlp_gan.cc",
+        "src/conv.cc",
+        "src/dcgan.cc",
         "src/binding.cc"
       ],
       "include_dirs": [

@@ -5,16 +5,19 @@
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
+#include <initializer_list>
 #include <memory>
+#include <utility>
 #include <string>
 
+#include "dcgan.h"
 #include "gemm.h"
 #include "mlp_gan.h"
 
 namespace genlab {
 namespace {
 
-constexpr const char* kVersion = "1.0.0";
+constexpr const char* kVersion = "1.1.0";
 
 [[noreturn]] void typeError(Napi::Env env, const std::string& msg) {
   throw Napi::TypeError::New(env, "genlab_native: " + msg);
@@ -300,9 +303,239 @@ class GanWrap : public Napi::ObjectWrap<GanWrap> {
   }
 };
 
+
+// ---- the DCGAN ------------------------------------------------------------------------------
+
+DcganSpec parseDcganSpec(Napi::Env env, Napi::Value v) {
+  if (!v.IsObject()) typeError(env, "spec must be an object");
+  Napi::Object o = v.As<Napi::Object>();
+  DcganSpec s;
+  auto integer = [&](const char* key, int lo, int hi) {
+    const double d = getNumber(o, key);
+    if (!(d >= lo && d <= hi && std::floor(d) == d))
+      rangeError(env, std::string("spec.") + key + " must be an integer in [" + std::to_string(lo) + ", " + std::to_string(hi) + "]");
+    return static_cast<int>(d);
+  };
+  s.height = integer("height", 8, 256);
+  s.width = integer("width", 8, 256);
+  s.channels = integer("channels", 1, 4);
+  s.zDim = integer("zDim", 1, 4096);
+  s.numClasses = integer("numClasses", 0, 1000);
+  if (s.height % 4 || s.width % 4 || s.height != s.width) rangeError(env, "spec.height and spec.width must be equal multiples of 4");
+  s.slope = static_cast<float>(getNumber(o, "slope"));
+  if (s.slope < 0) rangeError(env, "spec.slope must be >= 0 (LeakyReLU)");
+  s.adam.lr = getNumber(o, "lr");
+  s.adam.beta1 = getNumber(o, "beta1");
+  s.adam.beta2 = getNumber(o, "beta2");
+  s.adam.eps = getNumber(o, "eps");
+  if (!(s.adam.beta1 >= 0 && s.adam.beta1 < 1 && s.adam.beta2 >= 0 && s.adam.beta2 < 1))
+    rangeError(env, "spec.beta1 and spec.beta2 must be in [0, 1)");
+  s.bnMomentum = static_cast<float>(getNumber(o, "bnMomentum"));
+  s.bnEps = static_cast<float>(getNumber(o, "bnEpsilon"));
+  if (!(s.bnMomentum >= 0 && s.bnMomentum < 1 && s.bnEps > 0)) rangeError(env, "spec.bnMomentum must be in [0, 1) and spec.bnEpsilon > 0");
+  return s;
+}
+
+// Tensor lists over one or two TensorSets (trainables, then statistics), validated before writing.
+void checkSets(Napi::Env env, Napi::Value v, std::initializer_list<const TensorSet*> sets, const std::string& what) {
+  if (!v.IsArray()) typeError(env, what + " must be an array of Float32Array");
+  Napi::Array a = v.As<Napi::Array>();
+  size_t total = 0;
+  for (const TensorSet* s : sets) total += s->tensors();
+  if (a.Length() != total)
+    rangeError(env, what + " must hold " + std::to_string(total) + " tensors, got " + std::to_string(a.Length()));
+  uint32_t i = 0;
+  for (const TensorSet* s : sets)
+    for (size_t k = 0; k < s->tensors(); ++k, ++i) {
+      Napi::Float32Array t = asF32(env, a.Get(i), what + "[" + std::to_string(i) + "]");
+      if (t.ElementLength() != s->count[k])
+        rangeError(env, what + "[" + std::to_string(i) + "] must have " + std::to_string(s->count[k]) + " elements, got " +
+                            std::to_string(t.ElementLength()));
+    }
+}
+
+void readSets(Napi::Value v, std::initializer_list<std::pair<const TensorSet*, float*>> sets) {
+  Napi::Array a = v.As<Napi::Array>();
+  uint32_t i = 0;
+  for (auto [s, base] : sets)
+    for (size_t k = 0; k < s->tensors(); ++k, ++i) {
+      Napi::Float32Array t = a.Get(i).As<Napi::Float32Array>();
+      std::memcpy(base + s->offset[k], t.Data(), sizeof(float) * s->count[k]);
+    }
+}
+
+Napi::Array writeSets(Napi::Env env, std::initializer_list<std::pair<const TensorSet*, const float*>> sets) {
+  size_t total = 0;
+  for (auto [s, base] : sets) total += s->tensors();
+  Napi::Array a = Napi::Array::New(env, total);
+  uint32_t i = 0;
+  for (auto [s, base] : sets)
+    for (size_t k = 0; k < s->tensors(); ++k, ++i) {
+      Napi::Float32Array t = Napi::Float32Array::New(env, s->count[k]);
+      std::memcpy(t.Data(), base + s->offset[k], sizeof(float) * s->count[k]);
+      a.Set(i, t);
+    }
+  return a;
+}
+
+class DcganWrap : public Napi::ObjectWrap<DcganWrap> {
+ public:
+  static Napi::Function Define(Napi::Env env) {
+    return DefineClass(env, "NativeDcgan",
+                       {
+                           InstanceMethod<&DcganWrap::Step>("step"),
+                           InstanceMethod<&DcganWrap::Generate>("generate"),
+                           InstanceMethod<&DcganWrap::GetWeights>("getWeights"),
+                           InstanceMethod<&DcganWrap::SetWeights>("setWeights"),
+                           InstanceMethod<&DcganWrap::GetOptimizerState>("getOptimizerState"),
+                           InstanceMethod<&DcganWrap::SetOptimizerState>("setOptimizerState"),
+                           InstanceMethod<&DcganWrap::GradNorms>("gradNorms"),
+                           InstanceMethod<&DcganWrap::WeightNorms>("weightNorms"),
+                       });
+  }
+
+  explicit DcganWrap(const Napi::CallbackInfo& info) : Napi::ObjectWrap<DcganWrap>(info) {
+    gan_ = std::make_unique<Dcgan>(parseDcganSpec(info.Env(), info[0]));
+    SetWeightsFrom(info.Env(), info[1], "init");
+  }
+
+ private:
+  std::unique_ptr<Dcgan> gan_;
+
+  int countArg(Napi::Env env, Napi::Value v) {
+    if (!v.IsNumber()) typeError(env, "batch/n must be a number");
+    const double d = v.As<Napi::Number>().DoubleValue();
+    if (!(d >= 1 && d <= (1 << 16) && std::floor(d) == d)) rangeError(env, "batch/n must be a positive integer");
+    return static_cast<int>(d);
+  }
+
+  const float* rowsArg(Napi::Env env, Napi::Value v, int rows, int width, const char* what) {
+    Napi::Float32Array a = asF32(env, v, what);
+    const size_t need = static_cast<size_t>(rows) * width;
+    if (a.ElementLength() < need)
+      rangeError(env, std::string(what) + " holds " + std::to_string(a.ElementLength()) + " floats; " +
+                          std::to_string(rows) + "×" + std::to_string(width) + " needed");
+    return a.Data();
+  }
+
+  const int32_t* labelsArg(Napi::Env env, Napi::Value v, int rows) {
+    const int C = gan_->spec().numClasses;
+    if (v.IsNull() || v.IsUndefined()) {
+      if (C > 0) typeError(env, "labels (Int32Array) are required: numClasses = " + std::to_string(C));
+      return nullptr;
+    }
+    if (C == 0) typeError(env, "labels must be null: numClasses = 0");
+    if (!v.IsTypedArray() || v.As<Napi::TypedArray>().TypedArrayType() != napi_int32_array)
+      typeError(env, "labels must be an Int32Array");
+    Napi::Int32Array a = v.As<Napi::Int32Array>();
+    if (a.ElementLength() < static_cast<size_t>(rows))
+      rangeError(env, "labels holds " + std::to_string(a.ElementLength()) + " ids; " + std::to_string(rows) + " needed");
+    const int32_t* d = a.Data();
+    for (int i = 0; i < rows; ++i)
+      if (d[i] < 0 || d[i] >= C) rangeError(env, "label " + std::to_string(d[i]) + " out of range [0, " + std::to_string(C) + ")");
+    return d;
+  }
+
+  Napi::Value Step(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    const int B = countArg(env, info[3]);
+    const float* real = rowsArg(env, info[0], B, gan_->imgDim(), "real");
+    const float* z = rowsArg(env, info[1], B, gan_->zDim(), "z");
+    const int32_t* labels = labelsArg(env, info[2], B);
+    const StepResult r = gan_->step(real, z, labels, B);
+    Napi::Object o = Napi::Object::New(env);
+    o.Set("dLoss", r.dLoss);
+    o.Set("gLoss", r.gLoss);
+    o.Set("dAcc", r.dAcc);
+    o.Set("dReal", r.dReal);
+    o.Set("dFake", r.dFake);
+    return o;
+  }
+
+  Napi::Value Generate(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    const int n = countArg(env, info[2]);
+    const float* z = rowsArg(env, info[0], n, gan_->zDim(), "z");
+    const int32_t* labels = labelsArg(env, info[1], n);
+    Napi::Float32Array out = Napi::Float32Array::New(env, static_cast<size_t>(n) * gan_->imgDim());
+    gan_->generate(z, labels, n, out.Data());
+    return out;
+  }
+
+  Napi::Value GetWeights(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    Dcgan& g = *gan_;
+    Napi::Object o = Napi::Object::New(env);
+    o.Set("g", writeSets(env, {{&g.G, g.G.params.data()}, {&g.Gstats, g.Gstats.params.data()}}));
+    o.Set("d", writeSets(env, {{&g.D, g.D.params.data()}, {&g.Dstats, g.Dstats.params.data()}}));
+    return o;
+  }
+
+  void SetWeightsFrom(Napi::Env env, Napi::Value v, const std::string& what) {
+    if (!v.IsObject()) typeError(env, what + " must be { g: Float32Array[], d: Float32Array[] }");
+    Napi::Object o = v.As<Napi::Object>();
+    Dcgan& g = *gan_;
+    checkSets(env, o.Get("g"), {&g.G, &g.Gstats}, what + ".g");
+    checkSets(env, o.Get("d"), {&g.D, &g.Dstats}, what + ".d");
+    readSets(o.Get("g"), {{&g.G, g.G.params.data()}, {&g.Gstats, g.Gstats.params.data()}});
+    readSets(o.Get("d"), {{&g.D, g.D.params.data()}, {&g.Dstats, g.Dstats.params.data()}});
+  }
+
+  void SetWeights(const Napi::CallbackInfo& info) { SetWeightsFrom(info.Env(), info[0], "weights"); }
+
+  Napi::Value GetOptimizerState(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    auto moments = [&](const TensorSet& net) {
+      Napi::Object o = Napi::Object::New(env);
+      o.Set("m", writeSets(env, {{&net, net.m.data()}}));
+      o.Set("v", writeSets(env, {{&net, net.v.data()}}));
+      return o;
+    };
+    Napi::Object o = Napi::Object::New(env);
+    o.Set("step", Napi::Number::New(env, static_cast<double>(gan_->t)));
+    o.Set("g", moments(gan_->G));
+    o.Set("d", moments(gan_->D));
+    return o;
+  }
+
+  void SetOptimizerState(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    if (!info[0].IsObject()) typeError(env, "optimizer state must be an object");
+    Napi::Object o = info[0].As<Napi::Object>();
+    Napi::Value st = o.Get("step");
+    const double step = st.IsNumber() ? st.As<Napi::Number>().DoubleValue() : -1;
+    if (!(step >= 0 && std::floor(step) == step)) rangeError(env, "state.step must be a non-negative integer");
+    auto part = [&](const char* key) {
+      Napi::Value v = o.Get(key);
+      if (!v.IsObject()) typeError(env, std::string("state.") + key + " must be { m, v }");
+      return v.As<Napi::Object>();
+    };
+    Napi::Object g = part("g"), d = part("d");
+    Dcgan& n = *gan_;
+    checkSets(env, g.Get("m"), {&n.G}, "state.g.m");
+    checkSets(env, g.Get("v"), {&n.G}, "state.g.v");
+    checkSets(env, d.Get("m"), {&n.D}, "state.d.m");
+    checkSets(env, d.Get("v"), {&n.D}, "state.d.v");
+    readSets(g.Get("m"), {{&n.G, n.G.m.data()}});
+    readSets(g.Get("v"), {{&n.G, n.G.v.data()}});
+    readSets(d.Get("m"), {{&n.D, n.D.m.data()}});
+    readSets(d.Get("v"), {{&n.D, n.D.v.data()}});
+    n.t = static_cast<long>(step);
+  }
+
+  Napi::Value GradNorms(const Napi::CallbackInfo& info) { return numbers(info.Env(), gan_->gradNorms()); }
+  Napi::Value WeightNorms(const Napi::CallbackInfo& info) { return numbers(info.Env(), gan_->weightNorms()); }
+};
+
 struct AddonData {
   Napi::FunctionReference ganCtor;
+  Napi::FunctionReference dcganCtor;
 };
+
+Napi::Value CreateDcgan(const Napi::CallbackInfo& info) {
+  auto* data = info.Env().GetInstanceData<AddonData>();
+  return data->dcganCtor.New({info[0], info[1]});
+}
 
 Napi::Value CreateMlpGan(const Napi::CallbackInfo& info) {
   auto* data = info.Env().GetInstanceData<AddonData>();
@@ -321,6 +554,7 @@ void SetThreads(const Napi::CallbackInfo& info) {
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
   auto* data = new AddonData();
   data->ganCtor = Napi::Persistent(GanWrap::Define(env));
+  data->dcganCtor = Napi::Persistent(DcganWrap::Define(env));
   env.SetInstanceData<AddonData>(data);
 
   blas_single_threaded();
@@ -330,6 +564,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.DefineProperty(Napi::PropertyDescriptor::Accessor<GetThreads>("threads", napi_enumerable));
   exports.Set("setThreads", Napi::Function::New<SetThreads>(env, "setThreads"));
   exports.Set("createMlpGan", Napi::Function::New<CreateMlpGan>(env, "createMlpGan"));
+  exports.Set("createDcgan", Napi::Function::New<CreateDcgan>(env, "createDcgan"));
   return exports;
 }
 

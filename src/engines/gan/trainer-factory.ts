@@ -1,6 +1,7 @@
 import { loadNative } from "../runtime/native.ts";
 import { tfRuntime } from "../runtime/tfjs.ts";
 import { EngineInputError } from "../errors.ts";
+import { NativeDcganTrainer, placeholderDiscriminator } from "./dcgan-native.ts";
 import { TfjsDcganTrainer } from "./dcgan-tfjs.ts";
 import { initMlp } from "./mlp-init.ts";
 import { TfjsMlpTrainer, type MlpTrainerSpec } from "./mlp-tfjs.ts";
@@ -16,10 +17,21 @@ export function mlpTrainerSpec(spec: GanSpec, lr: number = ADAM.lr): MlpTrainerS
 /**
  * The fastest trainer for a GAN here. MLP: the native fused trainer (OpenBLAS) when it is
  * built, else TensorFlow.js on the best backend that loads (`GENLAB_NATIVE=0` forces tfjs).
- * DCGAN: TensorFlow.js. Fresh weights come from `seed`; `init` replaces either network.
+ * DCGAN: the native convolutional trainer when the addon has it, else TensorFlow.js. Fresh
+ * weights come from `seed` (for a DCGAN, TensorFlow.js's initialisers on either trainer, so a
+ * seed means the same network); `init` replaces either network.
  */
 export async function createTrainer(spec: GanSpec, opts: { seed: number; init?: Partial<Weights>; purpose?: "train" | "sample"; allowSlow?: boolean; lr?: number }): Promise<Trainer> {
   if (spec.arch === "dcgan") {
+    const adam = { ...ADAM, lr: opts.lr ?? ADAM.lr };
+    const native = process.env.GENLAB_NATIVE === "0" ? undefined : loadNative();
+    if (native?.createDcgan) {
+      const { g, d } = opts.init ?? {};
+      // Sampling never runs D, so a G alone needs no TensorFlow.js.
+      const fresh = g && (d || opts.purpose === "sample") ? undefined : await freshDcganWeights(spec, opts.seed);
+      const init: Weights = { g: g ?? fresh!.g, d: d ?? fresh?.d ?? placeholderDiscriminator(spec) };
+      return new NativeDcganTrainer({ ...native, createDcgan: native.createDcgan }, spec, adam, init);
+    }
     const { tf } = await tfRuntime();
     // The plain-JS backend needs tens of seconds per DCGAN step: only on request. (wasm works,
     // with GenLab's Conv2DBackpropFilter kernel; libtensorflow is the fast way.)
@@ -28,7 +40,7 @@ export async function createTrainer(spec: GanSpec, opts: { seed: number; init?: 
         "DCGAN training on TensorFlow.js's plain JavaScript backend takes tens of seconds per step: install @tensorflow/tfjs-node (or use the wasm backend), train --arch mlp, or pass --allow-slow to train anyway.",
       );
     }
-    const trainer = new TfjsDcganTrainer(tf, spec, { ...ADAM, lr: opts.lr ?? ADAM.lr }, opts.seed);
+    const trainer = new TfjsDcganTrainer(tf, spec, adam, opts.seed);
     if (opts.init?.g || opts.init?.d) {
       const w = trainer.getWeights();
       trainer.setWeights({ g: opts.init.g ?? w.g, d: opts.init.d ?? w.d });
@@ -41,6 +53,17 @@ export async function createTrainer(spec: GanSpec, opts: { seed: number; init?: 
   if (native) return new NativeTrainer(native.createMlpGan(mlpTrainerSpec(spec, opts.lr), init), `native (${native.blas.split(" ").slice(0, 2).join(" ")}, ${native.threads} threads)`);
   const { tf } = await tfRuntime();
   return new TfjsMlpTrainer(tf, mlpTrainerSpec(spec, opts.lr), init);
+}
+
+/** TensorFlow.js's freshly initialised DCGAN for a seed (the weights TfjsDcganTrainer starts from). */
+async function freshDcganWeights(spec: GanSpec, seed: number): Promise<Weights> {
+  const { tf } = await tfRuntime();
+  const t = new TfjsDcganTrainer(tf, spec, ADAM, seed);
+  try {
+    return t.getWeights();
+  } finally {
+    t.dispose();
+  }
 }
 
 type NativeGan = ReturnType<NonNullable<ReturnType<typeof loadNative>>["createMlpGan"]>;

@@ -5,7 +5,7 @@ import type { OptimizerState as NativeOptimizerState, StepResult, Weights as Mlp
 
 /**
  * GenLab's optional native trainer (native/, built by scripts/build-native.mjs with node-gyp
- * against OpenBLAS): the whole fused MLP-GAN training step and a batched forward pass in C++.
+ * against OpenBLAS): the whole fused MLP-GAN and DCGAN training steps and batched forward passes in C++.
  * When it is not built (no compiler, no OpenBLAS), `loadNative()` returns undefined and
  * training falls back to TensorFlow.js.
  */
@@ -56,6 +56,42 @@ export interface NativeMlpGan {
   timings(): { steps: number; ms: Record<string, number> };
 }
 
+/** GenLab's DCGAN (src/engines/gan/dcgan-tfjs.ts) for H×W×C images, H = W a multiple of 4. */
+export interface DcganSpec {
+  height: number;
+  width: number;
+  channels: number;
+  zDim: number;
+  /** 0 = unconditional; else the one-hot label joins z in G and enters D as a learned H×W map channel. */
+  numClasses: number;
+  /** D's LeakyReLU slope. */
+  slope: number;
+  lr: number;
+  beta1: number;
+  beta2: number;
+  eps: number;
+  /** Batch norm as tf.layers: running statistics' momentum (0.99) and ε (1e-3). */
+  bnMomentum: number;
+  bnEpsilon: number;
+}
+
+/**
+ * The DCGAN step of src/engines/gan/tfjs-step.ts in C++ (im2col + OpenBLAS sgemm). Weights in
+ * tf.layers order (G: trainables then batch-norm running statistics; D likewise), optimizer
+ * state over the trainables only — the same arrays the TensorFlow.js trainer reads and writes.
+ */
+export interface NativeDcgan {
+  step(real: Float32Array, z: Float32Array, labels: Int32Array | null, batch: number): StepResult;
+  /** G in inference mode (running statistics): n×H×W×C tanh outputs. */
+  generate(z: Float32Array, labels: Int32Array | null, n: number): Float32Array;
+  getWeights(): MlpWeights;
+  setWeights(w: MlpWeights): void;
+  getOptimizerState(): NativeOptimizerState;
+  setOptimizerState(s: NativeOptimizerState): void;
+  gradNorms(): number[];
+  weightNorms(): number[];
+}
+
 export interface NativeAddon {
   version: string;
   /** The BLAS build, e.g. "OpenBLAS 0.3.21 … SkylakeX MAX_THREADS=64 (core SkylakeX)". */
@@ -65,6 +101,8 @@ export interface NativeAddon {
   /** Sets the compute threads for every trainer in this process (takes effect at their next step). */
   setThreads(n: number): void;
   createMlpGan(spec: MlpSpec, init: MlpWeights): NativeMlpGan;
+  /** Absent in builds before the DCGAN trainer (then DCGANs train on TensorFlow.js). */
+  createDcgan?(spec: DcganSpec, init: MlpWeights): NativeDcgan;
 }
 
 /** Where scripts/build-native.mjs (node-gyp) puts the addon. */
