@@ -1,3 +1,4 @@
+import { createRequire } from "node:module";
 import { parseArgs } from "node:util";
 import { ConfigError, UserFacingError } from "../config/errors.ts";
 import { redact } from "../config/redact.ts";
@@ -29,6 +30,7 @@ const USAGE = `genlab — a generative-AI course lab in Discord
                                a synthetic image dataset: a folder per prompt, metadata.csv/jsonl
   genlab migrate               apply database migrations and exit
   genlab config                list the settings GenLab reads
+  genlab version               the version, and whether it runs compiled JavaScript or the sources
 `;
 
 /** Engine commands: they need neither Discord nor the database. */
@@ -60,10 +62,15 @@ async function main(argv: string[]): Promise<number> {
   const { positionals, values } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { guild: { type: "string" }, global: { type: "boolean" }, shards: { type: "string" }, help: { type: "boolean", short: "h" } },
+    options: { guild: { type: "string" }, global: { type: "boolean" }, shards: { type: "string" }, help: { type: "boolean", short: "h" }, version: { type: "boolean" } },
   });
   const cmd = positionals[0] ?? "start";
   if (values.help || cmd === "help") return void process.stdout.write(USAGE), 0;
+  if (values.version || cmd === "version") {
+    const { version } = createRequire(import.meta.url)("../../package.json") as { version: string };
+    // Compiled at install (dist/, JavaScript) or run from the sources (tsx): see bin/genlab.js.
+    return void process.stdout.write(`genlab ${version} (${import.meta.url.endsWith(".js") ? "compiled JavaScript in dist/" : "TypeScript sources through tsx"})\n`), 0;
+  }
   if (cmd === "config") {
     const { configHelp } = await import("../config/schema.ts");
     for (const [k, v] of Object.entries(configHelp)) process.stdout.write(`${k.padEnd(32)} ${v}\n`);

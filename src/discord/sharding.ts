@@ -6,9 +6,13 @@ import { REST, Routes, ShardingManager, type RESTGetAPIGatewayBotResult, type Sh
 import type { Config } from "../config/schema.ts";
 import type { Logger } from "../log.ts";
 
-/** The script each shard process runs, and tsx's loader so that Node can run it as TypeScript. */
-const SHARD_MAIN = fileURLToPath(new URL("./shard-main.ts", import.meta.url));
-const TSX_LOADER = createRequire(import.meta.url).resolve("tsx");
+/**
+ * The script each shard process runs: the compiled one when this module is compiled (dist/),
+ * else the TypeScript source with tsx's loader so that Node can run it.
+ */
+const COMPILED = import.meta.url.endsWith(".js");
+const SHARD_MAIN = fileURLToPath(new URL(COMPILED ? "./shard-main.js" : "./shard-main.ts", import.meta.url));
+const SHARD_EXEC_ARGV = COMPILED ? [] : ["--import", createRequire(import.meta.url).resolve("tsx")];
 /** Discord allows one IDENTIFY per 5 s per bucket; discord.js's default spacing plus a margin. */
 const IDENTIFY_SPACING_MS = 5500;
 /** What ShardingManager writes into this process's environment (it would make later clients here think they are shards). */
@@ -34,7 +38,7 @@ export async function startShards(opts: { config: Config; databaseUrl: string; l
   const count = config.GENLAB_SHARDS === "auto" || config.GENLAB_SHARDS === undefined ? gateway.shards : Number(config.GENLAB_SHARDS);
 
   const saved = MANAGER_ENV.map((k) => [k, process.env[k]] as const);
-  const manager = new ShardingManager(SHARD_MAIN, { token, totalShards: count, mode: "process", respawn: true, execArgv: ["--import", TSX_LOADER] });
+  const manager = new ShardingManager(SHARD_MAIN, { token, totalShards: count, mode: "process", respawn: true, execArgv: SHARD_EXEC_ARGV });
   for (const [k, v] of saved) v === undefined ? delete process.env[k] : (process.env[k] = v);
 
   // Shards use this process's settings and its database (which may be the embedded one).
