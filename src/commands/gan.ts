@@ -50,7 +50,7 @@ export const command: Command = {
 
 function safeSpec(engine: GanEngine, model: string) {
   try {
-    return engine.catalog.get(model).manifest.spec;
+    return engine.catalog.manifest(model).spec;
   } catch {
     return undefined;
   }

@@ -84,6 +84,9 @@ describe("server A's model", () => {
     expect(inA).toContain(model);
     expect(fromB).not.toContain(model);
     expect(fromB).toContain("mnist-mlp"); // the shipped models are everyone's
+    // Labels autocomplete for the models a server may use, the shipped ones in every server.
+    const labels = await fake.interact({ type: 4, name: "gan", guildId: B, channelId: B_CHANNEL, ...STUDENT_B, options: [{ type: 1, name: "sample", options: [{ name: "model", type: 3, value: "fashion-mnist-mlp-cond" }, { name: "label", type: 3, value: "Sne", focused: true }] }] }).callback();
+    expect(labels.data.choices).toEqual([{ name: "7 · Sneaker", value: "7" }]);
     const models = await inB({ name: "models", ...STUDENT_B }).callback();
     expect(JSON.stringify(models.data)).not.toContain(model);
   });

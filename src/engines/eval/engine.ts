@@ -60,7 +60,7 @@ export class EvalEngine implements Engine<EvalParams> {
     if (task !== "distribution" && task !== "denoise") throw new EngineInputError(`task must be "distribution" or "denoise", not "${String(params.task)}".`);
     const model = params.model === undefined || params.model === null || params.model === "" ? this.catalog.defaultName() : String(params.model);
     if (!model) throw new EngineInputError("No GAN model is installed: an admin can train one with `genlab train`.");
-    const spec = this.catalog.get(model).manifest.spec; // throws the "no model named" sentence
+    const spec = this.catalog.manifest(model).spec; // throws the "no model named" sentence
     this.classifierDir(spec); // and this one when GenLab cannot judge such images
     const lim = LIMITS[task];
     const n = params.n === undefined || params.n === null ? lim.default : Number(params.n);

@@ -3,7 +3,7 @@ import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { LRUCache } from "lru-cache";
 import { EngineInputError, printable, someOf } from "../errors.ts";
-import { loadModel, type LoadedModel } from "./model-files.ts";
+import { loadModel, readManifest, type LoadedModel, type ModelManifest } from "./model-files.ts";
 
 /** Generators shipped with GenLab, trained by `genlab train` (see assets/gan/README.md). */
 export const shippedModelsDir = fileURLToPath(new URL("../../../assets/gan", import.meta.url));
@@ -36,6 +36,7 @@ export interface GanCatalogOptions {
 export class GanCatalog {
   // Keyed by the resolved folder, so spellings of one model share one entry, and bounded.
   private readonly cache = new LRUCache<string, LoadedModel>({ max: CACHED_MODELS });
+  private readonly manifests = new LRUCache<string, ModelManifest>({ max: 256 });
   private readonly privateDirs: string[];
 
   constructor(
@@ -76,6 +77,19 @@ export class GanCatalog {
     const model = loadModel(dir);
     this.cache.set(dir, model);
     return model;
+  }
+
+  /**
+   * A model's manifest (what it draws, its classes) without its weights: cheap enough for the
+   * checks that run before Discord's 3 s acknowledgement. The weights load when it draws.
+   */
+  manifest(nameOrDir: string): ModelManifest {
+    const dir = this.resolve(nameOrDir);
+    const loaded = this.cache.get(dir);
+    if (loaded) return loaded.manifest;
+    let m = this.manifests.get(dir);
+    if (!m) this.manifests.set(dir, (m = readManifest(dir)));
+    return m;
   }
 
   /** The folder a model name or path stands for; throws the "no model named" sentence. */

@@ -43,7 +43,7 @@ export class GanEngine implements Engine<GanParams> {
   validate(params: Record<string, unknown>): GanParams {
     const model = params.model === undefined || params.model === null ? this.defaultModel() : String(params.model);
     if (!model) throw new EngineInputError("No GAN model is installed: an admin can train one with `genlab train`.");
-    const spec = this.catalog.get(model).manifest.spec;
+    const spec = this.catalog.manifest(model).spec;
     const n = params.n === undefined || params.n === null ? 16 : Number(params.n);
     if (!Number.isInteger(n) || n < 1 || n > MAX_SAMPLES) throw new EngineInputError(`n must be a whole number from 1 to ${MAX_SAMPLES}, not ${String(params.n)}.`);
     const seed = params.seed === undefined || params.seed === null ? randomInt(2 ** 31) : Number(params.seed);

@@ -65,7 +65,8 @@ export function saveModel(dir: string, m: Omit<ModelManifest, "format" | "files"
   return manifest;
 }
 
-export function loadModel(dir: string, opts: { discriminator?: boolean } = {}): LoadedModel {
+/** model.json alone: what a model is, without reading or checking its weights. */
+export function readManifest(dir: string): ModelManifest {
   const manifestPath = join(dir, "model.json");
   if (!existsSync(manifestPath)) throw new EngineInputError(`${dir} is not a GenLab GAN (no model.json): give a model name from /models, or a folder written by \`genlab train\`.`);
   let manifest: ModelManifest;
@@ -75,6 +76,11 @@ export function loadModel(dir: string, opts: { discriminator?: boolean } = {}): 
     throw new EngineInputError(`${manifestPath} is not valid JSON: re-export the model or restore the file.`);
   }
   if (manifest.format !== FORMAT) throw new EngineInputError(`${manifestPath} has format ${String(manifest.format)}, expected ${FORMAT}: this GenLab cannot read it.`);
+  return manifest;
+}
+
+export function loadModel(dir: string, opts: { discriminator?: boolean } = {}): LoadedModel {
+  const manifest = readManifest(dir);
   const generator = readParams(dir, "generator.bin", manifest.networks.generator, manifest.files);
   const discriminator = opts.discriminator && manifest.networks.discriminator ? readParams(dir, "discriminator.bin", manifest.networks.discriminator, manifest.files) : undefined;
   return { dir, manifest, generator, discriminator, sha256: manifest.files["generator.bin"]! };
