@@ -63,7 +63,8 @@ export interface EpochMetrics {
 export type TrainEvent =
   | { type: "start"; implementation: string; startEpoch: number; epochs: number; stepsPerEpoch: number; images: number; resumed: boolean }
   | { type: "progress"; epoch: number; step: number; steps: number }
-  | { type: "epoch"; metrics: EpochMetrics; samplePath?: string }
+  /** `sample`: the PNG written to samplePath, so a listener in another thread needs no file read. */
+  | { type: "epoch"; metrics: EpochMetrics; samplePath?: string; sample?: Uint8Array }
   | { type: "done"; modelDir: string; finalGrid: string; stopped: boolean; epochsDone: number };
 
 interface CheckpointState {
@@ -190,13 +191,15 @@ export async function trainGan(o: TrainOptions): Promise<{ modelDir: string; epo
     };
     appendFileSync(join(o.outDir, "metrics.csv"), `${epoch},${[metrics.d_loss, metrics.g_loss, metrics.d_acc, metrics.d_real, metrics.d_fake].map((v) => round(v, 5)).join(",")},${metrics.seconds},${metrics.images_per_s}\n`);
     let samplePath: string | undefined;
+    let sample: Uint8Array | undefined;
     if (epoch % o.sampleEvery === 0 || epoch === o.epochs) {
       samplePath = join(o.outDir, "samples", `epoch-${String(epoch).padStart(3, "0")}.png`);
-      writeFileSync(samplePath, await gridPng(toRawImages(trainer.generate(fixed.z, fixed.labels, fixed.n), fixed.n, spec), { columns: fixed.columns }));
+      sample = await gridPng(toRawImages(trainer.generate(fixed.z, fixed.labels, fixed.n), fixed.n, spec), { columns: fixed.columns });
+      writeFileSync(samplePath, sample);
     }
     // Listeners first, checkpoint second: a crash in between repeats this epoch on resume
     // (bit-identically), where the other order could lose it for whoever records epochs.
-    await o.onEvent?.({ type: "epoch", metrics, samplePath });
+    await o.onEvent?.({ type: "epoch", metrics, samplePath, sample });
     const weights = trainer.getWeights();
     ema.update(weights.g);
     saveCheckpoint(checkpointDir, name, spec, trainer, weights, ema, { epoch, rng: rng.state(), seed: o.seed, emaUpdates: ema.updates });

@@ -5,10 +5,10 @@ import { redact } from "../../config/redact.ts";
 import type { PrismaClient } from "../../db/client.ts";
 import { discordNonce, isChannelGone, type OutgoingMessage, type Publisher } from "../../discord/publisher.ts";
 import { isPermanent } from "../../engines/errors.ts";
-import { loadDataset } from "../../engines/gan/datasets/index.ts";
 import { trainedModelsDir } from "../../engines/gan/catalog.ts";
 import { loadModel } from "../../engines/gan/model-files.ts";
-import { trainGan, type EpochMetrics } from "../../engines/gan/train.ts";
+import type { EpochMetrics } from "../../engines/gan/train.ts";
+import { trainGanInThread } from "../../engines/gan/train-in-thread.ts";
 import { chartPng } from "../../images/chart.ts";
 import type { Logger } from "../../log.ts";
 import type { TrainJob } from "../queue.ts";
@@ -89,9 +89,11 @@ export async function runTrainJob(deps: TrainWorkerDeps, job: JobWithMetadata<Tr
 
   await prisma.trainingRun.update({ where: { id: runId }, data: { status: "running", startedAt: run.startedAt ?? new Date(), error: null } });
   try {
-    const dataset = loadDataset(config.dataset, { limit: config.limit });
-    const result = await trainGan({
-      dataset,
+    // The dataset is loaded and every step runs in a worker thread: this event loop is the
+    // bot's too (gateway, router, acknowledgements within Discord's 3 s).
+    const result = await trainGanInThread({
+      dataset: config.dataset,
+      ...(config.limit ? { limit: config.limit } : {}),
       arch: config.arch,
       conditional: config.conditional,
       epochs: config.epochs,
@@ -103,6 +105,9 @@ export async function runTrainJob(deps: TrainWorkerDeps, job: JobWithMetadata<Tr
       name: view.name,
       resume: true,
       signal: abort.signal,
+      // pg-boss aborts this when it shuts down with the job still active: end the thread; the
+      // job is retried and resumes from the checkpoint.
+      terminate: job.signal,
       onEvent: async (e) => {
         if (e.type === "start") {
           view.implementation = e.implementation;
@@ -128,7 +133,7 @@ export async function runTrainJob(deps: TrainWorkerDeps, job: JobWithMetadata<Tr
           if ((m.epoch % postEvery === 0 || m.epoch === config.epochs) && !saved.messageId) {
             const chart = await chartPng(trainingCharts(history));
             const files = [{ name: "charts.png", data: chart }];
-            if (e.samplePath) files.unshift({ name: `epoch-${m.epoch}.png`, data: readFileSync(e.samplePath) });
+            if (e.samplePath) files.unshift({ name: `epoch-${m.epoch}.png`, data: e.sample ? Buffer.from(e.sample) : readFileSync(e.samplePath) });
             const posted = await discord("post epoch", () =>
               deps.publisher!.postToChannel(run.channelId!, { embeds: epochEmbeds(view, m, { grid: e.samplePath ? `epoch-${m.epoch}.png` : undefined, chart: "charts.png" }), files }, nonce(`e${m.epoch}`)),
             );

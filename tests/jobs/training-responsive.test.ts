@@ -1,0 +1,68 @@
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { startApp, type App } from "../../src/app.ts";
+import { createLogger } from "../../src/log.ts";
+import { tempDir, testConfig } from "../support/config.ts";
+import { createTestDatabase } from "../support/db.ts";
+import { FakeDiscord } from "../support/fake-discord.ts";
+import { waitUntil } from "../support/wait.ts";
+
+// The bot and its worker in one process, as `genlab start` runs them: training must not hold
+// the event loop that the gateway, the router and every acknowledgement need.
+let fake: FakeDiscord;
+let app: App;
+
+beforeAll(async () => {
+  fake = await FakeDiscord.start();
+  const config = testConfig({ DATABASE_URL: await createTestDatabase("responsive"), DISCORD_TOKEN: fake.token, DISCORD_API_URL: fake.apiUrl, GENLAB_DATA_DIR: tempDir("genlab-responsive-") });
+  app = await startApp({ config, log: createLogger("silent"), bot: true, worker: true });
+});
+
+afterAll(async () => {
+  await app?.stop();
+  await fake?.stop();
+});
+
+/** The first response, or undefined once the fake Discord has refused one as later than 3 s. */
+async function answered(h: ReturnType<FakeDiscord["interact"]>, lateBefore: number): Promise<number | undefined> {
+  let settled = false;
+  const refused = waitUntil(async () => settled || fake.lateCallbacks > lateBefore, "an acknowledgement or its refusal", 120_000).then(() => undefined);
+  const type = await Promise.race([h.callback(120_000).then((cb) => cb.type), refused]);
+  settled = true; // its poll ends within 100 ms; the next command need not wait for that
+  return type;
+}
+
+it("commands are acknowledged within Discord's 3 s while a training step runs", async () => {
+  // A DCGAN on TensorFlow.js: one training step (batch 64) takes seconds on two cores, so two
+  // steps of real Fashion-MNIST images are enough.
+  await fake.interact({ name: "queue" }).callback(); // a first command's cold start is not what this is about
+  const start = fake.interact({ name: "train", permissions: "32", options: [{ type: 1, name: "start", options: [{ name: "dataset", type: 3, value: "fashion-mnist" }, { name: "arch", type: 3, value: "dcgan" }, { name: "epochs", type: 4, value: 1 }, { name: "limit", type: 4, value: 128 }] }] });
+  const sent: { type: number | undefined; during: string }[] = [{ type: await answered(start, 0), during: "/train start" }];
+  const { id } = await waitUntil(() => app.db.prisma.trainingRun.findFirst(), "the run to be queued");
+  const current = () => app.db.prisma.trainingRun.findUnique({ where: { id } });
+
+  // One /queue after another, each sent the moment the one before is answered, for as long as
+  // the run lasts: at every moment one is waiting for its answer, as in a busy class.
+  let status = "queued after epoch 0";
+  let ended = false;
+  const watcher = (async () => {
+    while (!ended) {
+      const run = (await current())!;
+      status = `${run.status} after epoch ${run.epochsDone}`;
+      ended = ["succeeded", "failed", "stopped"].includes(run.status);
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  })();
+  let k = 0;
+  while (!ended) {
+    const during = status;
+    const h = fake.interact({ name: "queue", userId: String(600000000000000100n + BigInt(k++ % 10)) });
+    sent.push({ type: await answered(h, fake.lateCallbacks), during });
+  }
+  await watcher;
+  const run = (await current())!;
+  expect(run.status).toBe("succeeded");
+  // The commands overlapped the run: some went in while it trained its epoch.
+  expect(sent.filter((s) => s.during === "running after epoch 0").length).toBeGreaterThan(0);
+  expect(sent.filter((s) => s.type !== 4)).toEqual([]);
+  expect(fake.lateCallbacks).toBe(0);
+});
