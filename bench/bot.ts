@@ -11,12 +11,18 @@
  * The fake Discord runs in a process of its own and times acknowledgements on its side, as
  * Discord would (`--same-process` puts it on the bot's event loop, as the tests do).
  *
- *   npx tsx bench/bot.ts [--users 50] [--per-user 4] [--rounds 3] [--concurrency 1] [--same-process]
+ * `--while-training` adds the same rounds while a full-data Fashion-MNIST training run (MLP,
+ * all 60,000 images) is in progress in the same GenLab — its worker thread, checkpoints and
+ * epoch posts included — and prints both side by side.
+ *
+ *   npx tsx bench/bot.ts [--users 50] [--per-user 4] [--rounds 3] [--concurrency 1] [--same-process] [--while-training]
  *
  * Everything (fake Discord, bot, worker, embedded Postgres) shares this machine's cores, so
  * the figures are an upper bound on what GenLab adds. Goal: p99 < 100 ms for 200 at once.
  */
 import { startBot } from "../src/discord/client.ts";
+import type { App } from "../src/app.ts";
+import { queueTrainingRun } from "../src/jobs/training-runs.ts";
 import { createLogger } from "../src/log.ts";
 import { percentile, sendBurst, startBurstApp, untilEnded } from "../tests/support/burst.ts";
 import { tempDir } from "../tests/support/config.ts";
@@ -50,6 +56,7 @@ function rowOf(ackMs: number[], seconds: number, late: number): Row {
 }
 
 const SAME_PROCESS = process.argv.includes("--same-process");
+const WHILE_TRAINING = process.argv.includes("--while-training");
 
 /** A fake Discord to send bursts through, here or in its own process. */
 type Discord = RemoteFakeDiscord;
@@ -60,6 +67,8 @@ async function startDiscord(): Promise<Discord> {
   return {
     token: fake.token,
     apiUrl: fake.apiUrl,
+    guildId: fake.guildId,
+    channelId: fake.channelId,
     async burst(users, perUser) {
       const late = fake.lateCallbacks;
       const acks = await sendBurst(fake, users, perUser);
@@ -86,11 +95,48 @@ async function rounds(label: string, discord: Discord, settle: (ids: string[]) =
 console.log(`${USERS} students × ${PER_USER} requests at once, ${ROUNDS} rounds each; fake Discord ${SAME_PROCESS ? "on the bot's event loop" : "in its own process"}\n`);
 console.log("round       | ack p50 ms | ack p99 ms | ack max ms | jobs | seconds | jobs/s | late (>3 s)");
 
+/** A full-data Fashion-MNIST run, started and left training; resolves once its first step has run. */
+async function startTraining(app: App, discord: Discord): Promise<{ stop(): Promise<{ epochs: number; secondsPerEpoch: number }> }> {
+  const config = { dataset: "fashion-mnist", arch: "mlp" as const, conditional: false, epochs: 1000, batch: 64, lr: 2e-4, sampleEvery: 1, seed: 1 };
+  const { id } = await queueTrainingRun(app.db.prisma, app.queue, { config, guild: { id: discord.guildId }, requester: { id: "600000000000000999" }, channelId: discord.channelId });
+  // `implementation` is recorded at the trainer's start event, after the dataset has loaded.
+  for (;;) {
+    const run = await app.db.prisma.trainingRun.findUnique({ where: { id } });
+    if (run?.implementation) break;
+    if (run?.status === "failed") throw new Error(`the training run failed: ${run.error}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  console.log(`training: Fashion-MNIST, 60,000 images, mlp, in progress (${(await app.db.prisma.trainingRun.findUnique({ where: { id } }))!.implementation})`);
+  return {
+    async stop() {
+      await app.db.prisma.trainingRun.update({ where: { id }, data: { status: "stopping" } });
+      for (;;) {
+        const run = await app.db.prisma.trainingRun.findUnique({ where: { id }, include: { epochs: true } });
+        if (run && ["stopped", "failed", "succeeded"].includes(run.status)) {
+          const secs = run.epochs.map((e) => e.seconds);
+          return { epochs: run.epochsDone, secondsPerEpoch: secs.length ? secs.reduce((a, b) => a + b, 0) / secs.length : NaN };
+        }
+        await new Promise((r) => setTimeout(r, 200));
+      }
+    },
+  };
+}
+
 let discord = await startDiscord();
 const app = await startBurstApp(discord, { GENLAB_DATA_DIR: tempDir("genlab-bench-bot-"), GENLAB_WORKER_CONCURRENCY: String(arg("concurrency", 1)), GENLAB_MAX_JOBS_PER_USER: String(PER_USER + 1) });
 let genlab: Row[];
+let training: Row[] = [];
+let trained: { epochs: number; secondsPerEpoch: number } | undefined;
 try {
   genlab = await rounds("GenLab", discord, (ids) => untilEnded(app, ids));
+  if (WHILE_TRAINING) {
+    const run = await startTraining(app, discord);
+    try {
+      training = await rounds("training", discord, (ids) => untilEnded(app, ids));
+    } finally {
+      trained = await run.stop();
+    }
+  }
 } finally {
   await app.stop();
   await discord.stop();
@@ -112,4 +158,10 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 const warm = (rows: Row[]) => (rows.length > 1 ? rows.slice(1) : rows);
 const p99 = { genlab: median(warm(genlab).map((r) => r.p99)), reference: median(warm(reference).map((r) => r.p99)) };
 console.log(`\nack p99 (median of warm rounds): GenLab ${p99.genlab.toFixed(0)} ms, reference ${p99.reference.toFixed(0)} ms, ratio ${(p99.genlab / p99.reference).toFixed(2)} (goal: GenLab < 100 ms)`);
-console.log(JSON.stringify({ bench: "bot", users: USERS, perUser: PER_USER, fakeDiscord: SAME_PROCESS ? "same process" : "own process", genlab, reference, p99Ratio: Number((p99.genlab / p99.reference).toFixed(3)) }));
+if (WHILE_TRAINING) {
+  const side = (rows: Row[], k: "p50" | "p99") => median(warm(rows).map((r) => r[k])).toFixed(0).padStart(8);
+  console.log(`\nack ms (median of warm rounds) | without training | while training (${trained!.epochs} epochs done, ${trained!.secondsPerEpoch.toFixed(1)} s/epoch)`);
+  console.log(`p50                            | ${side(genlab, "p50")}         | ${side(training, "p50")}`);
+  console.log(`p99                            | ${side(genlab, "p99")}         | ${side(training, "p99")}   (goal: < 250 ms while training)`);
+}
+console.log(JSON.stringify({ bench: "bot", users: USERS, perUser: PER_USER, fakeDiscord: SAME_PROCESS ? "same process" : "own process", genlab, ...(WHILE_TRAINING ? { whileTraining: training, trained } : {}), reference, p99Ratio: Number((p99.genlab / p99.reference).toFixed(3)) }));

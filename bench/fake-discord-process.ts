@@ -16,11 +16,14 @@ export interface Ack {
   ms: number;
 }
 
-type ChildMessage = { type: "ready"; token: string; apiUrl: string } | { type: "acks"; acks: Ack[]; late: number };
+type ChildMessage = { type: "ready"; token: string; apiUrl: string; guildId: string; channelId: string } | { type: "acks"; acks: Ack[]; late: number };
 
 export interface RemoteFakeDiscord {
   token: string;
   apiUrl: string;
+  /** The fake's server and its text channel (where a training run posts). */
+  guildId: string;
+  channelId: string;
   /** `users` × `perUser` interactions at once; every acknowledgement's latency and the late ones (> 3 s). */
   burst(users: number, perUser: number): Promise<{ acks: Ack[]; late: number }>;
   stop(): Promise<void>;
@@ -41,6 +44,8 @@ export async function startFakeDiscordProcess(): Promise<RemoteFakeDiscord> {
   return {
     token: ready.token,
     apiUrl: ready.apiUrl,
+    guildId: ready.guildId,
+    channelId: ready.channelId,
     async burst(users, perUser) {
       const reply = next();
       child.send({ type: "burst", users, perUser });
@@ -57,7 +62,7 @@ export async function startFakeDiscordProcess(): Promise<RemoteFakeDiscord> {
 
 if (process.env.GENLAB_FAKE_DISCORD_CHILD === "1") {
   const fake = await FakeDiscord.start({ recordRequests: false });
-  process.send!({ type: "ready", token: fake.token, apiUrl: fake.apiUrl });
+  process.send!({ type: "ready", token: fake.token, apiUrl: fake.apiUrl, guildId: fake.guildId, channelId: fake.channelId });
   process.on("message", (m: { type: string; users?: number; perUser?: number }) => {
     if (m.type === "stop") void fake.stop().then(() => process.exit(0));
     if (m.type !== "burst") return;
