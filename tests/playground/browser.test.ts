@@ -41,12 +41,12 @@ async function type(text: string) {
 describe("the playground in a real browser (headless Chromium)", () => {
   it("shows the engines' readiness and autocompletes commands and classes through the bot", async () => {
     await page.goto(url);
-    await expect.poll(() => page.locator("#engines li").first().textContent()).toMatch(/GAN: 2 trained generators/);
+    await expect.poll(() => page.locator("#engines li").first().textContent(), { timeout: 30_000 }).toMatch(/GAN: 2 trained generators/);
     await page.locator("#input").pressSequentially("/ga");
-    await expect.poll(() => page.locator("#suggestions li").allTextContents()).toContain("/gan sampleDraw images from a trained generator");
+    await expect.poll(() => page.locator("#suggestions li").allTextContents(), { timeout: 30_000 }).toContain("/gan sampleDraw images from a trained generator");
     await page.locator("#input").fill("");
     await page.locator("#input").pressSequentially("/gan sample model:fashion-mnist-mlp-cond label:snea");
-    await expect.poll(() => page.locator("#suggestions li").allTextContents()).toEqual(["7 · Sneaker"]);
+    await expect.poll(() => page.locator("#suggestions li").allTextContents(), { timeout: 30_000 }).toEqual(["7 · Sneaker"]);
     await page.locator("#input").press("Tab");
     expect(await page.locator("#input").inputValue()).toBe("/gan sample model:fashion-mnist-mlp-cond label:7 ");
   });
@@ -69,7 +69,7 @@ describe("the playground in a real browser (headless Chromium)", () => {
   it("a bad option is refused in the box with the reason, and nothing is sent", async () => {
     const before = await page.locator(".msg").count();
     await type("/gan sample n:500");
-    await expect.poll(() => page.locator("#hint").textContent()).toBe("n: must be at most 64.");
+    await expect.poll(() => page.locator("#hint").textContent(), { timeout: 30_000 }).toBe("n: must be at most 64.");
     expect(await page.locator(".msg").count()).toBe(before);
   });
 
