@@ -56,7 +56,9 @@ export async function sendBurst(fake: FakeDiscord, users: number, perUser: numbe
       const userId = String(600000000000000000n + BigInt(u));
       const sentAt = performance.now();
       const h = fake.interact({ name: "pattern", options: [{ name: "seed", type: 4, value: u * 100 + k }], userId, username: `student${u}` });
-      sends.push(h.callback(60_000).then((cb) => ({ id: h.id, userId, type: cb.type, ms: performance.now() - sentAt })));
+      // A first response Discord refused (later than 3 s) never arrives: type 0, Infinity ms.
+      const refused = () => ({ id: h.id, userId, type: 0, ms: Infinity });
+      sends.push(h.callback(60_000).then((cb) => ({ id: h.id, userId, type: cb.type, ms: performance.now() - sentAt }), refused));
     }
   }
   return Promise.all(sends);
