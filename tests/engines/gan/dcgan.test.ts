@@ -29,7 +29,7 @@ describe("DCGAN (TensorFlow.js layers)", () => {
     trainer.dispose();
   });
 
-  it("trains 28×28×1 end to end on wasm (GenLab's Conv2DBackpropFilter kernel), resumes, and samples", async () => {
+  it("trains 28×28×1 end to end (native trainer, else wasm with GenLab's Conv2DBackpropFilter kernel), resumes, and samples", async () => {
     const dataset = await loadDataset("fashion-mnist", { limit: 32 });
     const out = tempDir("genlab-dcgan-");
     const run = (epochs: number, resume: boolean) => trainGan({ dataset, arch: "dcgan", conditional: false, epochs, batch: 16, sampleEvery: 1, seed: 1, outDir: out, resume });
@@ -45,12 +45,17 @@ describe("DCGAN (TensorFlow.js layers)", () => {
   it("refuses the plain-JS backend unless asked, with a sentence that says what to do", async () => {
     const dataset = await loadDataset("fashion-mnist", { limit: 16 });
     await tf.setBackend("cpu");
+    // Only the TensorFlow.js fallback can be that slow: without the native trainer.
+    const native = process.env.GENLAB_NATIVE;
+    process.env.GENLAB_NATIVE = "0";
     try {
       await expect(trainGan({ dataset, arch: "dcgan", conditional: false, epochs: 1, batch: 8, sampleEvery: 1, seed: 1, outDir: tempDir("genlab-dcgan-"), resume: false })).rejects.toThrow(
         /^DCGAN training on TensorFlow\.js's plain JavaScript backend takes tens of seconds per step: .*--allow-slow/,
       );
     } finally {
       await tf.setBackend("wasm");
+      if (native === undefined) delete process.env.GENLAB_NATIVE;
+      else process.env.GENLAB_NATIVE = native;
     }
   });
 });
