@@ -12,6 +12,7 @@ import { builtinEngines, EngineRegistry, type AnyEngine } from "./engines/index.
 import { JobQueue } from "./jobs/queue.ts";
 import { runGenerateJob } from "./jobs/workers/generate.ts";
 import { runTrainJob } from "./jobs/workers/train.ts";
+import { warmAckPath } from "./commands/support/enqueue.ts";
 import { GuildSettingsStore } from "./guilds/settings.ts";
 import type { Logger } from "./log.ts";
 import { checkPlaygroundAddress, startPlayground, type Playground } from "./playground/index.ts";
@@ -55,16 +56,24 @@ export async function startApp(opts: AppOptions): Promise<App> {
   checkDataDir(config.GENLAB_DATA_DIR);
   const db = await openDatabase(config, log);
   const stops: (() => Promise<void>)[] = [() => db.close()];
+  let queueRef: JobQueue | undefined;
   const stopAll = async () => {
+    // From here on the database going away is expected: Ctrl-C in a terminal reaches the
+    // embedded PostgreSQL too, before the queue and the database are closed in turn.
+    db.embedded?.stopping();
+    queueRef?.stopping();
     for (const stop of stops.reverse()) await stop().catch((err) => log.warn({ err }, "error while stopping"));
   };
   try {
     const queue = await JobQueue.open(db.url, config, log);
+    queueRef = queue;
     stops.push(() => queue.close());
     const engines = new EngineRegistry([...builtinEngines(config, log), ...(opts.engines ?? [])]);
     const discord = config.DISCORD_TOKEN ? DiscordPublisher.fromToken(config.DISCORD_TOKEN, config.DISCORD_API_URL) : undefined;
     const modules = opts.bot || opts.playground ? await loadCommandModules(opts.commands) : undefined;
-    const route = modules && createRouter(modules, { config, prisma: db.prisma, queue, engines, settings: new GuildSettingsStore(db.prisma), log });
+    const commandContext = { config, prisma: db.prisma, queue, engines, settings: new GuildSettingsStore(db.prisma), log };
+    const route = modules && createRouter(modules, commandContext);
+    if (modules) await warmAckPath(commandContext);
 
     // The playground's bot logs in to a local Discord; the workers post its results there.
     let playground: Playground | undefined;

@@ -19,6 +19,8 @@ export interface EmbeddedDatabase {
    * (Resolves rather than rejects, so that nobody has to listen.)
    */
   lost: Promise<UserFacingError>;
+  /** GenLab is stopping: from now on the postmaster exiting is expected, not restarted. */
+  stopping(): void;
   stop(): Promise<void>;
 }
 
@@ -121,7 +123,7 @@ async function startOnce(dataDir: string, log: Logger, port?: number): Promise<E
   }
   log.info({ port: chosenPort, dir: pgDir }, fresh ? "embedded PostgreSQL created and started" : "embedded PostgreSQL started");
   const url = `postgresql://${USER}:${encodeURIComponent(password)}@127.0.0.1:${chosenPort}/${DB_NAME}`;
-  return { url, port: chosenPort, dataDir: pgDir, lost: supervisor.lost, stop };
+  return { url, port: chosenPort, dataDir: pgDir, lost: supervisor.lost, stopping: () => supervisor.stopping(), stop };
 }
 
 /**
@@ -132,7 +134,7 @@ async function startOnce(dataDir: string, log: Logger, port?: number): Promise<E
  */
 class Supervisor {
   private child: ChildProcess | undefined;
-  private stopping = false;
+  private expectExit = false;
   private readonly abort = new AbortController();
   private restarting: Promise<void> | undefined;
   private readonly deaths: number[] = [];
@@ -162,7 +164,7 @@ class Supervisor {
     ownLockFiles.add(this.lockFile);
     child.once("exit", (code, signal) => {
       runningPostmasters.delete(child.pid!);
-      if (!this.stopping) this.restarting = this.restart(code, signal);
+      if (!this.expectExit) this.restarting = this.restart(code, signal);
     });
   }
 
@@ -194,9 +196,13 @@ class Supervisor {
     this.resolveLost(new UserFacingError(`The embedded database in ${this.pgDir} stopped and GenLab could not restart it: ${why}. Check the disk and the folder, then start GenLab again.`));
   }
 
-  async stop(): Promise<void> {
-    this.stopping = true;
+  stopping(): void {
+    this.expectExit = true;
     this.abort.abort();
+  }
+
+  async stop(): Promise<void> {
+    this.stopping();
     await this.restarting;
     const child = this.child;
     if (child && child.exitCode === null && child.signalCode === null) {

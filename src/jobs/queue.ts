@@ -1,5 +1,6 @@
 import { PgBoss, type JobWithMetadata } from "pg-boss";
 import type { Config } from "../config/schema.ts";
+import { OutageLog } from "../db/outage.ts";
 import type { Logger } from "../log.ts";
 
 /** Queue names. One queue per kind of work, so GPU hosts can pick what they run. */
@@ -29,6 +30,7 @@ export class JobQueue {
     private readonly boss: PgBoss,
     private readonly config: QueueConfig,
     private readonly log: Logger,
+    private readonly outage: OutageLog,
   ) {}
 
   static async open(url: string, config: QueueConfig, log: Logger): Promise<JobQueue> {
@@ -39,16 +41,15 @@ export class JobQueue {
       monitorIntervalSeconds: config.GENLAB_JOB_MONITOR_SECONDS,
       superviseIntervalSeconds: config.GENLAB_JOB_MONITOR_SECONDS,
     });
+    // Every poller reports a lost database, several times a second: one line per outage.
+    const outage = new OutageLog(url, log);
     boss.on("error", (err: Error & { code?: string }) => {
-      // 57P01: PostgreSQL is shutting down — on Ctrl-C in a terminal the embedded server gets
-      // the signal too, a moment before GenLab has closed the queue. Expected, not an error.
-      if (err.code === "57P01") log.debug({ err }, "database shutting down under the job queue");
-      else log.error({ err }, "job queue error");
+      if (!outage.report(err)) log.error({ err }, "job queue error");
     });
     await boss.start();
     await boss.createQueue(GENERATE, { notify: true });
     await boss.createQueue(TRAIN, { notify: true });
-    return new JobQueue(boss, config, log);
+    return new JobQueue(boss, config, log, outage);
   }
 
   /**
@@ -120,7 +121,13 @@ export class JobQueue {
   }
 
   /** Stops taking jobs and waits (up to `timeoutMs`) for running ones to finish. */
+  /** GenLab is stopping: the database going away is no longer news. */
+  stopping(): void {
+    this.outage.close();
+  }
+
   async close(timeoutMs = 10_000): Promise<void> {
+    this.outage.close();
     await this.boss.stop({ graceful: true, timeout: timeoutMs });
   }
 }
