@@ -8,6 +8,7 @@ import { discordNonce, type Publisher, type ResultTarget } from "../../discord/p
 import { isPermanent } from "../../engines/errors.ts";
 import type { EngineRegistry } from "../../engines/registry.ts";
 import type { Logger } from "../../log.ts";
+import { isUnfixableFsError } from "../fs-errors.ts";
 import type { GenerateJob } from "../queue.ts";
 import { cancelButton, renderImages, resultMessage, type Provenance } from "../render.ts";
 
@@ -102,9 +103,14 @@ export async function runGenerateJob(deps: GenerateWorkerDeps, job: JobWithMetad
     });
     log.info({ generationId: id, engine: gen.engine, n: rendered.images.length, via: delivered?.via, ...timings }, "generation succeeded");
   } catch (error) {
-    const finalAttempt = isPermanent(error) || job.retryCount >= job.retryLimit;
+    const diskFault = isUnfixableFsError(error, deps.dataDir);
+    const finalAttempt = isPermanent(error) || diskFault || job.retryCount >= job.retryLimit;
     const errorId = randomBytes(4).toString("hex");
-    const sentence = isPermanent(error) ? (error as Error).message : `Generation failed (error id ${errorId}).${finalAttempt ? "" : " Retrying…"}`;
+    const sentence = isPermanent(error)
+      ? (error as Error).message
+      : diskFault
+        ? `Generation failed (error id ${errorId}): the server could not save the images; an admin can find why in GenLab's log.`
+        : `Generation failed (error id ${errorId}).${finalAttempt ? "" : " Retrying…"}`;
     log.error({ generationId: id, errorId, attempt: job.retryCount + 1, final: finalAttempt, err: error }, "generation failed");
     await prisma.generation.update({
       where: { id },
