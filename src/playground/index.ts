@@ -1,11 +1,13 @@
+import { readFileSync, renameSync, writeFileSync } from "node:fs";
 import { isIP } from "node:net";
+import { join } from "node:path";
 import { ConfigError } from "../config/errors.ts";
 import type { Config } from "../config/schema.ts";
 import { startBot, type Bot } from "../discord/client.ts";
 import { DiscordPublisher } from "../discord/publisher.ts";
 import type { EngineRegistry } from "../engines/registry.ts";
 import type { Logger } from "../log.ts";
-import { LocalDiscord } from "./local-discord.ts";
+import { LocalDiscord, newLocalDiscordIds, type LocalDiscordIds } from "./local-discord.ts";
 import type { CommandJson } from "./parse-command.ts";
 import { PasswordGate } from "./password-gate.ts";
 import { startPlaygroundServer } from "./server.ts";
@@ -35,7 +37,7 @@ export async function startPlayground(opts: {
   checkPlaygroundAddress(config);
   // One gate for the page and the local Discord's attachment URLs: the same password, the same count of wrong guesses.
   const gate = config.GENLAB_PLAYGROUND_PASSWORD ? new PasswordGate(config.GENLAB_PLAYGROUND_PASSWORD) : undefined;
-  const local = await LocalDiscord.start({ botName: "GenLab", recordRequests: false, attachmentGuard: gate && ((req) => gate.refusal(req)) });
+  const local = await LocalDiscord.start({ botName: "GenLab", recordRequests: false, ids: playgroundIds(config.GENLAB_DATA_DIR, log), attachmentGuard: gate && ((req) => gate.refusal(req)) });
   const stops: (() => Promise<void>)[] = [() => local.stop()];
   try {
     const bot = await startBot({ token: local.token, apiUrl: local.apiUrl, log: log.child({ frontend: "playground" }), onInteraction: opts.onInteraction });
@@ -55,6 +57,26 @@ export async function startPlayground(opts: {
     for (const stop of stops.reverse()) await stop().catch(() => {});
     throw e;
   }
+}
+
+/**
+ * The playground's server, channel and application ids, kept in `<dataDir>/playground.json`, so
+ * its /config settings, runs and queued jobs belong to the same server after a restart.
+ */
+function playgroundIds(dataDir: string, log: Logger): LocalDiscordIds {
+  const file = join(dataDir, "playground.json");
+  const fresh = newLocalDiscordIds();
+  try {
+    const kept = JSON.parse(readFileSync(file, "utf8")) as Record<string, unknown>;
+    const keys = Object.keys(fresh) as (keyof LocalDiscordIds)[];
+    if (keys.every((k) => typeof kept[k] === "string" && /^\d{1,20}$/.test(kept[k]))) return Object.fromEntries(keys.map((k) => [k, kept[k]])) as unknown as LocalDiscordIds;
+    log.warn({ file }, "the playground's saved ids are damaged: it starts as a new server");
+  } catch (e) {
+    if ((e as { code?: string }).code !== "ENOENT") log.warn({ file, err: e }, "could not read the playground's saved ids: it starts as a new server");
+  }
+  writeFileSync(`${file}.tmp`, JSON.stringify(fresh, null, 2) + "\n");
+  renameSync(`${file}.tmp`, file);
+  return fresh;
 }
 
 /** Playground users are not logged in, so only loopback is open without a password. */

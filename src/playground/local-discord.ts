@@ -142,24 +142,27 @@ export type AttachmentGuard = (req: IncomingMessage) => { status: number; senten
 
 interface RateLimitRule { match: (r: { method: string; path: string }) => boolean; retryAfter: number; left: number }
 
+/** The ids that make a local Discord the same server across restarts (the playground keeps them). */
+export interface LocalDiscordIds { applicationId: string; guildId: string; channelId: string; secondChannelId: string; ownerId: string; defaultUserId: string; botRoleId: string }
+
+export function newLocalDiscordIds(): LocalDiscordIds {
+  return { applicationId: snowflake(), guildId: snowflake(), channelId: snowflake(), secondChannelId: snowflake(), ownerId: snowflake(), defaultUserId: snowflake(), botRoleId: snowflake() };
+}
+
 export class LocalDiscord {
-  readonly applicationId = snowflake();
-  readonly botUserId = this.applicationId; // a bot user shares its application's id
-  readonly guildId = snowflake();
-  readonly channelId = snowflake();
-  readonly secondChannelId = snowflake();
-  readonly token = [
-    Buffer.from(this.botUserId).toString('base64url'),
-    randomBytes(4).toString('base64url'),
-    randomBytes(28).toString('base64url'),
-  ].join('.');
+  readonly applicationId: string;
+  readonly botUserId: string; // a bot user shares its application's id
+  readonly guildId: string;
+  readonly channelId: string;
+  readonly secondChannelId: string;
+  readonly token: string;
   readonly requests: RecordedRequest[] = [];
   readonly messages = new Map<string, FakeMessage>();
   readonly commands: { global: any[]; guild: Map<string, any[]> } = { global: [], guild: new Map() };
 
-  private readonly ownerId = snowflake();
-  private readonly defaultUserId = snowflake();
-  private readonly botRoleId = snowflake();
+  private readonly ownerId: string;
+  private readonly defaultUserId: string;
+  private readonly botRoleId: string;
   private readonly server: Server;
   private readonly wss: WebSocketServer;
   private port = 0;
@@ -185,7 +188,10 @@ export class LocalDiscord {
   /** Interactions whose first response came after Discord's 3 s (refused with 10062). */
   lateCallbacks = 0;
 
-  private constructor(private readonly botName: string) {
+  private constructor(private readonly botName: string, ids: LocalDiscordIds) {
+    ({ applicationId: this.applicationId, guildId: this.guildId, channelId: this.channelId, secondChannelId: this.secondChannelId, ownerId: this.ownerId, defaultUserId: this.defaultUserId, botRoleId: this.botRoleId } = ids);
+    this.botUserId = this.applicationId;
+    this.token = [Buffer.from(this.botUserId).toString('base64url'), randomBytes(4).toString('base64url'), randomBytes(28).toString('base64url')].join('.');
     this.addUser(this.botUserId, botName, true);
     this.addUser(this.ownerId, 'guild-owner');
     this.addUser(this.defaultUserId, 'tester');
@@ -200,8 +206,8 @@ export class LocalDiscord {
   }
 
   /** `shards` (addition) is the shard count /gateway/bot recommends; `attachmentGuard` (addition) checks attachment downloads. */
-  static async start(opts: { port?: number; shards?: number; botName?: string; recordRequests?: boolean; attachmentGuard?: AttachmentGuard } = {}): Promise<LocalDiscord> {
-    const fake = new LocalDiscord(opts.botName ?? 'genlab-test-bot');
+  static async start(opts: { port?: number; shards?: number; botName?: string; recordRequests?: boolean; attachmentGuard?: AttachmentGuard; ids?: LocalDiscordIds } = {}): Promise<LocalDiscord> {
+    const fake = new LocalDiscord(opts.botName ?? 'genlab-test-bot', opts.ids ?? newLocalDiscordIds());
     fake.recommendedShards = opts.shards ?? 1;
     fake.recordRequests = opts.recordRequests ?? true;
     fake.attachmentGuard = opts.attachmentGuard;
