@@ -10,7 +10,7 @@ let app: App;
 let result: BurstResult;
 // Enough students and requests each to show fairness and exactly-once delivery; bench/bot.ts
 // times the full 50 × 4 class.
-const STUDENTS = 20;
+const STUDENTS = 12;
 const EACH = 3;
 const TOTAL = STUDENTS * EACH;
 

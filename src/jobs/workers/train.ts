@@ -5,6 +5,7 @@ import { redact } from "../../config/redact.ts";
 import type { PrismaClient } from "../../db/client.ts";
 import { discordNonce, isChannelGone, type OutgoingMessage, type Publisher } from "../../discord/publisher.ts";
 import { isPermanent } from "../../engines/errors.ts";
+import { isUnfixableFsError } from "../fs-errors.ts";
 import { trainedModelsDir } from "../../engines/gan/catalog.ts";
 import { loadModel } from "../../engines/gan/model-files.ts";
 import type { EpochMetrics } from "../../engines/gan/train.ts";
@@ -177,8 +178,14 @@ export async function runTrainJob(deps: TrainWorkerDeps, job: JobWithMetadata<Tr
     }
     log.info({ runId, status: view.status, epochs: result.epochsDone }, "training run ended");
   } catch (error) {
-    const final = isPermanent(error) || job.retryCount >= job.retryLimit;
-    const message = isPermanent(error) ? (error as Error).message : "Training failed on the worker; see the GenLab logs.";
+    // A file-system error retrying cannot fix (read-only or full data folder) is final at once.
+    const diskFault = isUnfixableFsError(error, deps.dataDir);
+    const final = isPermanent(error) || diskFault || job.retryCount >= job.retryLimit;
+    const message = isPermanent(error)
+      ? (error as Error).message
+      : diskFault
+        ? "Training stopped: the server could not write its files; an admin can find why in GenLab's log."
+        : "Training failed on the worker; see the GenLab logs.";
     log.error({ err: error, runId, final }, "training run failed");
     await prisma.trainingRun.update({ where: { id: runId }, data: final ? { status: "failed", error: redact(message), finishedAt: new Date() } : { status: "queued", error: redact(message) } });
     if (!final) throw error;
