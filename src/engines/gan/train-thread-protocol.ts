@@ -1,25 +1,14 @@
-import type { Arch } from "./spec.ts";
-import type { TrainEvent } from "./train.ts";
+import type { TrainEvent, TrainOptions } from "./train.ts";
 
-/** What a training thread is started with: trainGan's options, with the dataset by name. */
-export interface ThreadTrainOptions {
-  /** A dataset spec as loadDataset takes it ("fashion-mnist", "idx:…"), loaded in the thread. */
+/**
+ * What a training thread is started with: trainGan's options, with the dataset by name (it is
+ * loaded in the thread) and without what cannot cross a thread (the signal, the listener).
+ */
+export type ThreadTrainOptions = Omit<TrainOptions, "dataset" | "signal" | "onEvent"> & {
+  /** A dataset spec as loadDataset takes it ("fashion-mnist", "idx:…"). */
   dataset: string;
   limit?: number;
-  arch: Arch;
-  conditional: boolean;
-  auxClassifier?: boolean;
-  epochs: number;
-  batch: number;
-  sampleEvery: number;
-  seed: number;
-  outDir: string;
-  resume: boolean;
-  lr?: number;
-  emaDecay?: number;
-  allowSlowBackend?: boolean;
-  name?: string;
-}
+};
 
 export interface TrainResult {
   modelDir: string;
