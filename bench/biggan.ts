@@ -9,13 +9,17 @@
  * alternating (a) and (b) so machine noise hits both alike. Also times PNG encoding of the
  * results, which the bot does after the engine.
  *
- *   npx tsx bench/biggan.ts [--rounds 15] [--threads N]
+ *   npx tsx bench/biggan.ts [--rounds 15] [--threads N] [--model-dir DIR]
+ *
+ * --model-dir times a real export (a folder made by scripts/export-biggan.py) instead of the
+ * built-in model, at truncation 0.4, with the raw session fed exactly what GenLab feeds it.
  *
  * Prints a table, then one JSON line. Goal: GenLab adds < 5 % over the raw session run.
  */
 import { availableParallelism } from "node:os";
 import { join } from "node:path";
-import { BigGanEngine } from "../src/engines/biggan/index.ts";
+import { BigGanEngine, readModelDir, statisticsFeed, type BigGanManifest } from "../src/engines/biggan/index.ts";
+
 import { openOnnxSession } from "../src/engines/runtime/onnx.ts";
 import { toPng } from "../src/images/encode.ts";
 import { tempDir } from "../tests/support/config.ts";
@@ -29,6 +33,8 @@ function arg(name: string, fallback: number): number {
 }
 const ROUNDS = arg("rounds", 15);
 const THREADS = arg("threads", availableParallelism());
+const dirArg = process.argv.indexOf("--model-dir");
+const MODEL_DIR = dirArg >= 0 ? process.argv[dirArg + 1] : undefined;
 
 /** A generator with BigGAN's interface and a realistic mix of ops (not its weights). */
 function writeMidModel(dir: string): void {
@@ -76,35 +82,53 @@ function writeMidModel(dir: string): void {
   );
 }
 
+/** What GenLab feeds the graph at truncation 0.4, prebuilt. */
+function rawFeeds(ort: Awaited<ReturnType<typeof openOnnxSession>>["ort"], m: BigGanManifest, n: number) {
+  const feeds: Record<string, InstanceType<typeof ort.Tensor>> = {
+    [m.inputs.z]: new ort.Tensor("float32", new Float32Array(n * m.zDim).fill(0.1), [n, m.zDim]),
+    [m.inputs.classVector]: new ort.Tensor("float32", new Float32Array(n * m.numClasses).fill(0.001), [n, m.numClasses]),
+  };
+  const t = m.truncation;
+  if ("statistics" in t) {
+    const { row, weights } = statisticsFeed(0.4, t.step);
+    feeds[t.statistics.row] = new ort.Tensor("int64", BigInt64Array.of(BigInt(row)), []);
+    feeds[t.statistics.weights] = new ort.Tensor("float32", Float32Array.from(weights), [2]);
+  } else if ("input" in t) {
+    feeds[t.input] = new ort.Tensor("float32", Float32Array.of(0.4), []);
+  }
+  return feeds;
+}
+
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 async function main() {
-  const dir = tempDir("genlab-bench-biggan-");
-  writeMidModel(dir);
+  let dir = MODEL_DIR;
+  if (!dir) {
+    dir = tempDir("genlab-bench-biggan-");
+    writeMidModel(dir);
+  }
+  const model = readModelDir(dir);
+  const m = model.manifest;
   const options = { provider: "cpu" as const, threads: THREADS };
   const engine = new BigGanEngine({ ...options, modelDir: dir });
-  const raw = await openOnnxSession(join(dir, "model.onnx"), options);
+  const raw = await openOnnxSession(model.variants[0]!.path, options);
   const ctx = { signal: new AbortController().signal };
-  console.log(`BigGAN-shaped model, 128×128, CPU, ${THREADS} threads, ${ROUNDS} rounds (median)\n`);
+  console.log(`${MODEL_DIR ? `${m.name} (${dir})` : "BigGAN-shaped model"}, ${m.resolution}×${m.resolution}, CPU, ${THREADS} threads, ${ROUNDS} rounds (median)\n`);
   console.log("   n | GenLab ms | raw run ms | GenLab ms/img | images/s | overhead | PNG ms/img");
   const rows = [];
   for (const n of [1, 4, 8]) {
-    const feeds = {
-      z: new raw.ort.Tensor("float32", new Float32Array(n * 128).fill(0.1), [n, 128]),
-      class_vector: new raw.ort.Tensor("float32", new Float32Array(n * 1000).fill(0.001), [n, 1000]),
-      truncation: new raw.ort.Tensor("float32", Float32Array.of(0.4), []),
-    };
+    const feeds = rawFeeds(raw.ort, m, n);
     const g: number[] = [];
     const r: number[] = [];
     const png: number[] = [];
     for (let i = 0; i < ROUNDS + 2; i++) {
       let t = performance.now();
-      const result = await engine.generate(engine.validate({ class: 207, n, seed: i }), ctx);
+      const result = await engine.generate(engine.validate({ class: 207, n, seed: i, truncation: 0.4 }), ctx);
       const gMs = performance.now() - t;
       t = performance.now();
       const out = await raw.session.run(feeds);
       const rMs = performance.now() - t;
-      out.output!.dispose();
+      for (const v of Object.values(out)) v.dispose();
       t = performance.now();
       await Promise.all(result.images.map((im) => toPng(im)));
       const pMs = performance.now() - t;

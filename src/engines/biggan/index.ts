@@ -2,3 +2,4 @@ export { BigGanEngine, DEFAULT_TRUNCATION, MAX_FRAMES, MAX_IMAGES, type BigGanEn
 export { ImageNetClasses, type ClassMix, type ImageNetClass } from "./classes.ts";
 export { MANIFEST_FILE, MANIFEST_FORMAT, readModelDir, type BigGanManifest } from "./manifest.ts";
 export { truncatedNoise, slerp, lerp, imageSeed } from "./noise.ts";
+export { statisticsFeed, type StatisticsFeed } from "./statistics.ts";
