@@ -21,7 +21,7 @@ export function isPermanent(error: unknown): boolean {
  */
 export function someOf(items: string[], none = "(none)", max = 10): string {
   if (items.length === 0) return none;
-  const shown = items.slice(0, max).map((s) => (s.length > 60 ? `${s.slice(0, 60)}…` : s));
+  const shown = items.slice(0, max).map((s) => printable(s));
   return items.length > max ? `${shown.join(", ")} … and ${items.length - max} more` : shown.join(", ");
 }
 

@@ -31,15 +31,9 @@ export interface MlpSpec {
   eps: number;
 }
 
-export interface NativeMlpGan {
-  /**
-   * One training step, as /work/shared/bench/reference_gan.py: fake = G(z) once; D step on
-   * BCE(D(real),1) + BCE(D(fake),0) → Adam(D); G step on BCE(D'(fake),1) through the updated D → Adam(G).
-   * real: ≥ batch×imgDim, z: ≥ batch×zDim, labels: ≥ batch class ids, or null when numClasses = 0.
-   * Any batch size works (buffers grow to the largest batch seen, then are reused).
-   */
+/** What both native trainers do: one step, sampling, and weights and optimizer state in and out. */
+interface NativeGanTrainer {
   step(real: Float32Array, z: Float32Array, labels: Int32Array | null, batch: number): StepResult;
-  /** n×imgDim tanh outputs. */
   generate(z: Float32Array, labels: Int32Array | null, n: number): Float32Array;
   getWeights(): MlpWeights;
   setWeights(w: MlpWeights): void;
@@ -50,6 +44,18 @@ export interface NativeMlpGan {
   gradNorms(): number[];
   /** L2 norm of each G parameter. */
   weightNorms(): number[];
+}
+
+export interface NativeMlpGan extends NativeGanTrainer {
+  /**
+   * One training step, as /work/shared/bench/reference_gan.py: fake = G(z) once; D step on
+   * BCE(D(real),1) + BCE(D(fake),0) → Adam(D); G step on BCE(D'(fake),1) through the updated D → Adam(G).
+   * real: ≥ batch×imgDim, z: ≥ batch×zDim, labels: ≥ batch class ids, or null when numClasses = 0.
+   * Any batch size works (buffers grow to the largest batch seen, then are reused).
+   */
+  step(real: Float32Array, z: Float32Array, labels: Int32Array | null, batch: number): StepResult;
+  /** n×imgDim tanh outputs. */
+  generate(z: Float32Array, labels: Int32Array | null, n: number): Float32Array;
   /** Debug: turn per-phase step timers on/off (resets them). Also on from creation with GENLAB_NATIVE_PROFILE=1. */
   setProfiling(on: boolean): void;
   /** Debug: accumulated milliseconds per phase of the step since profiling was turned on. */
@@ -80,16 +86,9 @@ export interface DcganSpec {
  * tf.layers order (G: trainables then batch-norm running statistics; D likewise), optimizer
  * state over the trainables only — the same arrays the TensorFlow.js trainer reads and writes.
  */
-export interface NativeDcgan {
-  step(real: Float32Array, z: Float32Array, labels: Int32Array | null, batch: number): StepResult;
+export interface NativeDcgan extends NativeGanTrainer {
   /** G in inference mode (running statistics): n×H×W×C tanh outputs. */
   generate(z: Float32Array, labels: Int32Array | null, n: number): Float32Array;
-  getWeights(): MlpWeights;
-  setWeights(w: MlpWeights): void;
-  getOptimizerState(): NativeOptimizerState;
-  setOptimizerState(s: NativeOptimizerState): void;
-  gradNorms(): number[];
-  weightNorms(): number[];
 }
 
 export interface NativeAddon {
