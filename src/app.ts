@@ -17,6 +17,9 @@ import { GuildSettingsStore } from "./guilds/settings.ts";
 import type { Logger } from "./log.ts";
 import { checkPlaygroundAddress, startPlayground, type Playground } from "./playground/index.ts";
 
+/** What each shard process runs (compiled next to this module when this one is). */
+const SHARD_MAIN = new URL(import.meta.url.endsWith(".js") ? "./shard-main.js" : "./shard-main.ts", import.meta.url);
+
 export interface AppOptions {
   config: Config;
   log: Logger;
@@ -92,7 +95,7 @@ export async function startApp(opts: AppOptions): Promise<App> {
     let bot: Bot | undefined;
     let shards: Shards | undefined;
     if (opts.bot && config.DISCORD_TOKEN && config.GENLAB_SHARDS) {
-      shards = await startShards({ config, databaseUrl: db.url, log });
+      shards = await startShards({ config, databaseUrl: db.url, log, script: SHARD_MAIN });
       stops.push(() => shards!.stop());
     } else if (opts.bot && config.DISCORD_TOKEN) {
       bot = await startBot({ token: config.DISCORD_TOKEN, apiUrl: config.DISCORD_API_URL, log, onInteraction: route! });

@@ -1,16 +1,44 @@
 import { randomBytes } from "node:crypto";
-import { MessageFlags, type CommandInteractionOption, type Interaction, type RepliableInteraction } from "discord.js";
+import {
+  MessageFlags,
+  type AutocompleteInteraction,
+  type ButtonInteraction,
+  type ChatInputCommandInteraction,
+  type CommandInteractionOption,
+  type Interaction,
+  type RepliableInteraction,
+} from "discord.js";
 import { UserFacingError } from "../config/errors.ts";
 import { redact } from "../config/redact.ts";
-import type { Commands } from "../commands/support/registry.ts";
-import type { CommandContext } from "../commands/support/types.ts";
+import type { Logger } from "../log.ts";
+
+/**
+ * What the router needs of a slash command: it is generic over the context handlers get, so
+ * that this layer knows nothing of the commands above it.
+ */
+export interface RoutedCommand<C> {
+  defer: "public" | "ephemeral" | "none";
+  execute(interaction: ChatInputCommandInteraction, ctx: C): Promise<void>;
+  autocomplete?(interaction: AutocompleteInteraction, ctx: C): Promise<void>;
+  button?(interaction: ButtonInteraction, ctx: C): Promise<void>;
+}
+
+/** A button handler not owned by one command, keyed by its custom-id prefix. */
+export interface RoutedButton<C> {
+  handle(interaction: ButtonInteraction, ctx: C): Promise<void>;
+}
+
+export interface Routes<C> {
+  commands: ReadonlyMap<string, RoutedCommand<C>>;
+  buttons: ReadonlyMap<string, RoutedButton<C>>;
+}
 
 /**
  * Dispatches interactions to command modules. Each interaction runs inside its own error
  * boundary: the user gets one short ephemeral sentence (with an error id to quote), the log
  * gets the whole error, and no other interaction is affected.
  */
-export function createRouter({ commands, buttons }: Commands, ctx: CommandContext) {
+export function createRouter<C extends { log: Logger }>({ commands, buttons }: Routes<C>, ctx: C) {
   return async function route(interaction: Interaction): Promise<void> {
     const started = performance.now();
     let name = "?";

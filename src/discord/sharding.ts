@@ -6,13 +6,8 @@ import { REST, Routes, ShardingManager, type RESTGetAPIGatewayBotResult, type Sh
 import type { Config } from "../config/schema.ts";
 import type { Logger } from "../log.ts";
 
-/**
- * The script each shard process runs: the compiled one when this module is compiled (dist/),
- * else the TypeScript source with tsx's loader so that Node can run it.
- */
-const COMPILED = import.meta.url.endsWith(".js");
-const SHARD_MAIN = fileURLToPath(new URL(COMPILED ? "./shard-main.js" : "./shard-main.ts", import.meta.url));
-const SHARD_EXEC_ARGV = COMPILED ? [] : ["--import", createRequire(import.meta.url).resolve("tsx")];
+/** A TypeScript shard script needs tsx's loader so that Node can run it (a compiled one does not). */
+const TSX_ARGV = ["--import", createRequire(import.meta.url).resolve("tsx")];
 /** Discord allows one IDENTIFY per 5 s per bucket; discord.js's default spacing plus a margin. */
 const IDENTIFY_SPACING_MS = 5500;
 /** What ShardingManager writes into this process's environment (it would make later clients here think they are shards). */
@@ -26,10 +21,11 @@ export interface Shards {
 
 /**
  * Runs the gateway bot through discord.js's ShardingManager: one process per shard, each with
- * its own database and queue connections for the commands of its guilds (src/discord/shard-main.ts).
+ * its own database and queue connections for the commands of its guilds (`script`: src/shard-main.ts,
+ * given by the app, which knows what a shard wires together).
  * Jobs stay on this process's workers, which post results over REST whichever shard took the command.
  */
-export async function startShards(opts: { config: Config; databaseUrl: string; log: Logger }): Promise<Shards> {
+export async function startShards(opts: { config: Config; databaseUrl: string; log: Logger; script: URL }): Promise<Shards> {
   const { config, log } = opts;
   const token = config.DISCORD_TOKEN;
   if (!token) throw new Error("sharding needs DISCORD_TOKEN");
@@ -38,7 +34,8 @@ export async function startShards(opts: { config: Config; databaseUrl: string; l
   const count = config.GENLAB_SHARDS === "auto" || config.GENLAB_SHARDS === undefined ? gateway.shards : Number(config.GENLAB_SHARDS);
 
   const saved = MANAGER_ENV.map((k) => [k, process.env[k]] as const);
-  const manager = new ShardingManager(SHARD_MAIN, { token, totalShards: count, mode: "process", respawn: true, execArgv: SHARD_EXEC_ARGV });
+  const execArgv = opts.script.pathname.endsWith(".ts") ? TSX_ARGV : [];
+  const manager = new ShardingManager(fileURLToPath(opts.script), { token, totalShards: count, mode: "process", respawn: true, execArgv });
   for (const [k, v] of saved) v === undefined ? delete process.env[k] : (process.env[k] = v);
 
   // Shards use this process's settings and its database (which may be the embedded one).

@@ -1,19 +1,19 @@
 /**
- * One gateway shard, forked by ShardingManager (src/discord/sharding.ts). discord.js reads the
+ * One gateway shard, forked by ShardingManager (src/discord/sharding.ts; started by app.ts). discord.js reads the
  * shard id and count from the environment; this process answers the commands of its guilds
  * with its own database and queue connections and runs no jobs (the main process's workers do).
  */
-import { loadCommandModules } from "../commands/support/registry.ts";
-import { secretValues } from "../config/load.ts";
-import { registerSecrets } from "../config/redact.ts";
-import { configSchema } from "../config/schema.ts";
-import { openDatabase } from "../db/database.ts";
-import { builtinEngines, EngineRegistry } from "../engines/index.ts";
-import { GuildSettingsStore } from "../guilds/settings.ts";
-import { JobQueue } from "../jobs/queue.ts";
-import { createLogger } from "../log.ts";
-import { startBot } from "./client.ts";
-import { createRouter } from "./router.ts";
+import { loadCommandModules } from "./commands/support/registry.ts";
+import { secretValues } from "./config/load.ts";
+import { registerSecrets } from "./config/redact.ts";
+import { configSchema } from "./config/schema.ts";
+import { openDatabase } from "./db/database.ts";
+import { builtinEngines, EngineRegistry } from "./engines/index.ts";
+import { GuildSettingsStore } from "./guilds/settings.ts";
+import { JobQueue } from "./jobs/queue.ts";
+import { createLogger } from "./log.ts";
+import { startBot } from "./discord/client.ts";
+import { createRouter } from "./discord/router.ts";
 
 const config = configSchema.parse(JSON.parse(process.env.GENLAB_SHARD_CONFIG ?? "{}"));
 delete process.env.GENLAB_SHARD_CONFIG; // it holds secrets; nothing else here needs it
