@@ -14,9 +14,9 @@ import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { availableParallelism, loadavg } from "node:os";
 import { createTrainer } from "../src/engines/gan/trainer-factory.ts";
-import { Rng } from "../src/engines/gan/random.ts";
+import { Rng } from "../src/engines/runtime/random.ts";
 import type { GanSpec } from "../src/engines/gan/spec.ts";
-import { loadNative, nativeUnavailableReason } from "../src/engines/runtime/native.ts";
+import { loadNative, nativeUnavailableReason } from "../src/engines/gan/native.ts";
 
 const REFERENCE = "/work/shared/bench/reference_dcgan.py";
 const PYTHON = "/usr/bin/python3";

@@ -19,8 +19,8 @@ import * as tf from "@tensorflow/tfjs";
 import { getThreadsCount, setThreadsCount } from "@tensorflow/tfjs-backend-wasm";
 import { loadDataset } from "../src/engines/gan/datasets/index.ts";
 import { initMlp } from "../src/engines/gan/mlp-init.ts";
-import { Rng } from "../src/engines/gan/random.ts";
-import { loadNative, nativeUnavailableReason, type MlpSpec, type MlpWeights } from "../src/engines/runtime/native.ts";
+import { Rng } from "../src/engines/runtime/random.ts";
+import { loadNative, nativeUnavailableReason, type MlpSpec, type MlpWeights } from "../src/engines/gan/native.ts";
 
 const REFERENCE = "/work/shared/bench/reference_gan.py";
 const PYTHON = "/usr/bin/python3";

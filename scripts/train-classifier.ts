@@ -9,7 +9,7 @@ import { readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { parseArgs } from "node:util";
 import type * as tfjs from "@tensorflow/tfjs";
-import { Rng } from "../src/engines/gan/random.ts";
+import { Rng } from "../src/engines/runtime/random.ts";
 import { sha256 } from "../src/engines/gan/model-files.ts";
 import { tfRuntime } from "../src/engines/runtime/tfjs.ts";
 import { cnnForward, cnnShapes, initCnn, type CnnSpec } from "../src/engines/eval/cnn.ts";

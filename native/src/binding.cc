@@ -1,5 +1,5 @@
 // N-API bindings (node-addon-api): the addon object and the NativeMlpGan class.
-// Types mirror src/engines/runtime/native.ts.
+// Types mirror src/engines/gan/native.ts.
 #include <napi.h>
 
 #include <cmath>

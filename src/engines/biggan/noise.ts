@@ -1,4 +1,4 @@
-import { Rng } from "../gan/random.ts";
+import { Rng } from "../runtime/random.ts";
 
 /**
  * BigGAN's "truncation trick" noise, as the original (pytorch-pretrained-biggan's

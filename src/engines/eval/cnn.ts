@@ -1,5 +1,5 @@
 import type * as tfjs from "@tensorflow/tfjs";
-import { Rng } from "../gan/random.ts";
+import { Rng } from "../runtime/random.ts";
 
 type Tf = typeof tfjs;
 

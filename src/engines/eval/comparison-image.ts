@@ -1,7 +1,7 @@
 import sharp from "sharp";
 import type { RawImage } from "../../images/encode.ts";
 import { toRawImages } from "../gan/images.ts";
-import { esc } from "./bar-chart.ts";
+import { esc } from "../../images/bar-chart.ts";
 import type { DenoiseReport } from "./denoise.ts";
 
 const SCALE = 4;

@@ -1,6 +1,6 @@
 import { shuffledIndices } from "../gan/datasets/index.ts";
 import type { LoadedModel } from "../gan/model-files.ts";
-import { Rng } from "../gan/random.ts";
+import { Rng } from "../runtime/random.ts";
 import { pixels } from "../gan/spec.ts";
 import { psnr, ssim } from "./image-metrics.ts";
 import { DEFAULT_INVERSION, invertGenerator, type InversionControl, type InversionOptions } from "./invert.ts";

@@ -1,6 +1,6 @@
 import type * as tfjs from "@tensorflow/tfjs";
 import { EngineInputError } from "../errors.ts";
-import { Rng } from "../gan/random.ts";
+import { Rng } from "../runtime/random.ts";
 import type { LoadedModel } from "../gan/model-files.ts";
 import { labelWidth, LEAKY_SLOPE, mlpLayers, pixels } from "../gan/spec.ts";
 import { tfRuntime } from "../runtime/tfjs.ts";

@@ -1,5 +1,5 @@
 import type { RawImage } from "../../images/encode.ts";
-import { barChart } from "./bar-chart.ts";
+import { barChart } from "../../images/bar-chart.ts";
 import { PROJECTION_NOTE, SIGMA_SCALE, type DenoiseReport } from "./denoise.ts";
 import type { EvalReport } from "./evaluate.ts";
 

@@ -1,4 +1,4 @@
-import type { DcganSpec, NativeAddon, NativeDcgan } from "../runtime/native.ts";
+import type { DcganSpec, NativeAddon, NativeDcgan } from "./native.ts";
 import type { AdamHyper } from "./adam.ts";
 import { labelWidth, LEAKY_SLOPE, type GanSpec } from "./spec.ts";
 import type { OptimizerState, StepResult, Trainer, Weights } from "./trainer.ts";

@@ -2,7 +2,7 @@ import { randomInt } from "node:crypto";
 import { LRUCache } from "lru-cache";
 import { EngineInputError, someOf } from "../errors.ts";
 import { parseVariation, VARIATION_STRENGTH, type VariationOf } from "../runtime/latent.ts";
-import { loadNative, nativeUnavailableReason } from "../runtime/native.ts";
+import { loadNative, nativeUnavailableReason } from "./native.ts";
 import type { Engine, GenerateContext, GenerationResult } from "../types.ts";
 import { GanCatalog } from "./catalog.ts";
 import { checkLabel, GanSampler } from "./sample.ts";

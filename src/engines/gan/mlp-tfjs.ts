@@ -1,5 +1,5 @@
 import type * as tfjs from "@tensorflow/tfjs";
-import type { MlpSpec } from "../runtime/native.ts";
+import type { MlpSpec } from "./native.ts";
 import { tfjsGanStep } from "./tfjs-step.ts";
 import type { OptimizerState, StepResult, Trainer, Weights } from "./trainer.ts";
 

@@ -3,7 +3,7 @@ import { EngineInputError, printable, someOf } from "../errors.ts";
 import { toRawImages } from "./images.ts";
 import type { LoadedModel } from "./model-files.ts";
 import { slerp, type VariationOf } from "../runtime/latent.ts";
-import { Rng } from "./random.ts";
+import { Rng } from "../runtime/random.ts";
 import type { GanSpec } from "./spec.ts";
 import { createTrainer } from "./trainer-factory.ts";
 import type { Trainer } from "./trainer.ts";

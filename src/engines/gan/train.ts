@@ -5,7 +5,7 @@ import { EngineInputError } from "../errors.ts";
 import type { Dataset } from "./datasets/types.ts";
 import { toRawImages } from "./images.ts";
 import { concatParams, loadModel, readBlob, saveModel, splitParams } from "./model-files.ts";
-import { Rng, type RngState } from "./random.ts";
+import { Rng, type RngState } from "../runtime/random.ts";
 import { mlpLayers, pixels, type Arch, type GanSpec } from "./spec.ts";
 import { createTrainer } from "./trainer-factory.ts";
 import { WeightAverage } from "./weight-average.ts";

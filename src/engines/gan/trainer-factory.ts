@@ -1,11 +1,11 @@
-import { loadNative } from "../runtime/native.ts";
+import { loadNative } from "./native.ts";
 import { tfRuntime } from "../runtime/tfjs.ts";
 import { EngineInputError } from "../errors.ts";
 import { NativeDcganTrainer, placeholderDiscriminator } from "./dcgan-native.ts";
 import { TfjsDcganTrainer } from "./dcgan-tfjs.ts";
 import { initMlp } from "./mlp-init.ts";
 import { TfjsMlpTrainer, type MlpTrainerSpec } from "./mlp-tfjs.ts";
-import { Rng } from "./random.ts";
+import { Rng } from "../runtime/random.ts";
 import { ADAM, LEAKY_SLOPE, labelWidth, mlpLayers, type GanSpec } from "./spec.ts";
 import type { Trainer, Weights } from "./trainer.ts";
 

@@ -4,7 +4,7 @@ import { featureStats, frechetDistance, sqrtPsd, type FeatureStats } from "../..
 import { knnPrecisionRecall } from "../../../src/engines/eval/knn.ts";
 import { psnr, ssim } from "../../../src/engines/eval/image-metrics.ts";
 import { chiSquareSurvival, logGamma } from "../../../src/engines/eval/special.ts";
-import { Rng } from "../../../src/engines/gan/random.ts";
+import { Rng } from "../../../src/engines/runtime/random.ts";
 
 describe("label distribution statistics", () => {
   it("entropy in bits matches hand values", () => {

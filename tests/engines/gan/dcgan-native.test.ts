@@ -2,11 +2,11 @@ import * as tf from "@tensorflow/tfjs";
 import { describe, expect, it } from "vitest";
 import { NativeDcganTrainer, dcganShapes } from "../../../src/engines/gan/dcgan-native.ts";
 import { TfjsDcganTrainer } from "../../../src/engines/gan/dcgan-tfjs.ts";
-import { Rng } from "../../../src/engines/gan/random.ts";
+import { Rng } from "../../../src/engines/runtime/random.ts";
 import { ADAM, type GanSpec } from "../../../src/engines/gan/spec.ts";
 import { createTrainer } from "../../../src/engines/gan/trainer-factory.ts";
 import type { Weights } from "../../../src/engines/gan/trainer.ts";
-import { loadNative } from "../../../src/engines/runtime/native.ts";
+import { loadNative } from "../../../src/engines/gan/native.ts";
 import { tfRuntime } from "../../../src/engines/runtime/tfjs.ts";
 
 /**

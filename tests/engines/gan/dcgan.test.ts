@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { loadDataset } from "../../../src/engines/gan/datasets/index.ts";
 import { TfjsDcganTrainer } from "../../../src/engines/gan/dcgan-tfjs.ts";
 import { GanCatalog, GanEngine, loadModel, trainGan } from "../../../src/engines/gan/index.ts";
-import { Rng } from "../../../src/engines/gan/random.ts";
+import { Rng } from "../../../src/engines/runtime/random.ts";
 import { ADAM, type GanSpec } from "../../../src/engines/gan/spec.ts";
 import { tfRuntime } from "../../../src/engines/runtime/tfjs.ts";
 import { tempDir } from "../../support/config.ts";

@@ -2,15 +2,15 @@ import * as tf from "@tensorflow/tfjs";
 import { beforeAll, describe, expect, it } from "vitest";
 import { initMlp } from "../../../src/engines/gan/mlp-init.ts";
 import { TfjsMlpTrainer } from "../../../src/engines/gan/mlp-tfjs.ts";
-import { Rng } from "../../../src/engines/gan/random.ts";
+import { Rng } from "../../../src/engines/runtime/random.ts";
 import { mlpLayers, type GanSpec } from "../../../src/engines/gan/spec.ts";
 import { mlpTrainerSpec } from "../../../src/engines/gan/trainer-factory.ts";
 import type { StepResult } from "../../../src/engines/gan/trainer.ts";
-import { loadNative, type NativeMlpGan } from "../../../src/engines/runtime/native.ts";
+import { loadNative, type NativeMlpGan } from "../../../src/engines/gan/native.ts";
 
 /**
  * The portable TensorFlow.js MLP trainer (what runs when the native one is not built) against
- * the native one, which tests/engines/runtime/native-mlp-gan.test.ts holds to an independent
+ * the native one, which tests/engines/gan/native-mlp-gan.test.ts holds to an independent
  * reference: the same steps from the same weights give the same losses and weights.
  */
 

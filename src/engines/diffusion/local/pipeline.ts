@@ -2,7 +2,7 @@ import { join } from "node:path";
 import type { InferenceSession, Tensor } from "onnxruntime-node";
 import type { RawImage } from "../../../images/encode.ts";
 import { slerp } from "../../runtime/latent.ts";
-import { Rng } from "../../gan/random.ts";
+import { Rng } from "../../runtime/random.ts";
 import { declaredShape, openOnnxSession, type OnnxModule, type OnnxSessionOptions } from "../../runtime/onnx.ts";
 import type { ImageRequest } from "../provider.ts";
 import { createScheduler, type SchedulerName } from "../schedulers/index.ts";

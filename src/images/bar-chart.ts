@@ -1,5 +1,5 @@
 import sharp from "sharp";
-import type { RawImage } from "../../images/encode.ts";
+import type { RawImage } from "./encode.ts";
 
 export interface Bar {
   label: string;

@@ -7,7 +7,7 @@ import {
   type MlpWeights,
   type NativeMlpGan,
   type StepResult,
-} from "../../../src/engines/runtime/native.ts";
+} from "../../../src/engines/gan/native.ts";
 
 /**
  * The native fused GAN step against an independent TensorFlow.js (cpu backend) reference that

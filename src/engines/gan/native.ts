@@ -1,7 +1,7 @@
 import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
-import type { OptimizerState as NativeOptimizerState, StepResult, Weights as MlpWeights } from "../gan/trainer.ts";
+import type { OptimizerState as NativeOptimizerState, StepResult, Weights as MlpWeights } from "./trainer.ts";
 
 /**
  * GenLab's optional native trainer (native/, built by scripts/build-native.mjs with node-gyp

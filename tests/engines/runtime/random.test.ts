@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { Rng } from "../../../src/engines/gan/random.ts";
+import { Rng } from "../../../src/engines/runtime/random.ts";
 
 describe("Rng", () => {
   it("is deterministic per seed and differs between seeds", () => {
