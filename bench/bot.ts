@@ -22,7 +22,7 @@
  */
 import { startBot } from "../src/discord/client.ts";
 import type { App } from "../src/app.ts";
-import { queueTrainingRun } from "../src/jobs/training-runs.ts";
+import { queueTrainingRun } from "../src/training/runs.ts";
 import { createLogger } from "../src/log.ts";
 import { percentile, sendBurst, startBurstApp, untilEnded } from "../tests/support/burst.ts";
 import { tempDir } from "../tests/support/config.ts";

@@ -11,7 +11,7 @@ import { startShards, type Shards } from "./discord/sharding.ts";
 import { builtinEngines, EngineRegistry, type AnyEngine } from "./engines/index.ts";
 import { JobQueue } from "./jobs/queue.ts";
 import { runGenerateJob } from "./jobs/workers/generate.ts";
-import { runTrainJob } from "./jobs/workers/train.ts";
+import { runTrainJob } from "./training/worker.ts";
 import { warmAckPath } from "./commands/support/enqueue.ts";
 import { GuildSettingsStore } from "./guilds/settings.ts";
 import type { Logger } from "./log.ts";

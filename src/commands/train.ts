@@ -1,8 +1,7 @@
-import { ChannelType, EmbedBuilder, MessageFlags, SlashCommandBuilder, type ChatInputCommandInteraction } from "discord.js";
-import { UserFacingError } from "../config/errors.ts";
-import { statusEmbed } from "../jobs/training-embeds.ts";
-import { ACTIVE_STATUSES, epochFromRow, findRun, queueTrainingRun, type TrainingConfig } from "../jobs/training-runs.ts";
-import { recordAudit } from "../guilds/audit.ts";
+import { ChannelType, EmbedBuilder, MessageFlags, SlashCommandBuilder, type ButtonInteraction, type ChatInputCommandInteraction } from "discord.js";
+import { statusEmbed } from "../training/embeds.ts";
+import { recentRuns, resumeRun, runStatus, startRun, stopRun, type RunActor } from "../training/lifecycle.ts";
+import type { TrainingConfig } from "../training/runs.ts";
 import { requireTeacher } from "./support/permissions.ts";
 import type { Command, CommandContext } from "./support/types.ts";
 
@@ -49,14 +48,16 @@ export const command: Command = {
   },
 };
 
+/** Who asks, where: what the training operations scope and audit by. */
+function actor(interaction: ChatInputCommandInteraction | ButtonInteraction): RunActor {
+  return {
+    guild: interaction.guildId ? { id: interaction.guildId, name: interaction.guild?.name } : null,
+    user: { id: interaction.user.id, username: interaction.user.username },
+  };
+}
+
 async function start(interaction: ChatInputCommandInteraction, ctx: CommandContext): Promise<void> {
   await requireTeacher(interaction, ctx, "start training runs");
-  const active = await ctx.prisma.trainingRun.findMany({ where: { guildId: interaction.guildId, status: { in: [...ACTIVE_STATUSES] } }, orderBy: { createdAt: "asc" } });
-  const limit = ctx.config.GENLAB_MAX_RUNS_PER_GUILD;
-  if (active.length >= limit) {
-    const first = active[0]!;
-    throw new UserFacingError(`${first.modelName} is still ${first.status}, and this server may run ${limit === 1 ? "one training run" : `${limit} training runs`} at a time: stop it with /train stop run:${first.modelName}, or wait.`);
-  }
   const o = interaction.options;
   const config: TrainingConfig = {
     dataset: o.getString("dataset", true),
@@ -70,59 +71,30 @@ async function start(interaction: ChatInputCommandInteraction, ctx: CommandConte
     ...(o.getInteger("limit") ? { limit: o.getInteger("limit")! } : {}),
   };
   const channelId = o.getChannel("channel")?.id ?? interaction.channelId;
-  const run = await queueTrainingRun(ctx.prisma, ctx.queue, {
-    config,
-    guild: interaction.guildId ? { id: interaction.guildId, name: interaction.guild?.name } : null,
-    requester: { id: interaction.user.id, username: interaction.user.username },
-    channelId,
-  });
+  const run = await startRun({ ...ctx, maxRunsPerGuild: ctx.config.GENLAB_MAX_RUNS_PER_GUILD }, actor(interaction), config, channelId);
   ctx.log.info({ runId: run.id, user: interaction.user.id, guild: interaction.guildId, config }, "training run queued");
-  await recordAudit(ctx.prisma, { guildId: interaction.guildId, actorId: interaction.user.id, action: "train.start", target: run.id, details: { name: run.name, config, channelId } });
   await interaction.reply({ content: `🏋️ Queued **${run.name}**: ${config.epochs} epochs of ${config.arch}${config.conditional ? " (conditional)" : ""} on ${config.dataset}. Progress appears in <#${channelId}>.` });
 }
 
-async function stop(interaction: ChatInputCommandInteraction | import("discord.js").ButtonInteraction, ctx: CommandContext, ref: string): Promise<void> {
+async function stop(interaction: ChatInputCommandInteraction | ButtonInteraction, ctx: CommandContext, ref: string): Promise<void> {
   await requireTeacher(interaction, ctx, "stop training runs");
-  const run = await findRun(ctx.prisma, interaction.guildId, ref);
-  if (!run) throw new UserFacingError(`No training run here matches "${ref.slice(0, 60)}": see /train list.`);
-  if (!ACTIVE_STATUSES.includes(run.status as (typeof ACTIVE_STATUSES)[number])) throw new UserFacingError(`${run.modelName} is already ${run.status}.`);
-  await ctx.prisma.trainingRun.update({ where: { id: run.id }, data: { status: "stopping" } });
+  const run = await stopRun(ctx, actor(interaction), ref);
   ctx.log.info({ runId: run.id, user: interaction.user.id }, "training run stop requested");
-  await recordAudit(ctx.prisma, { guildId: interaction.guildId, actorId: interaction.user.id, action: "train.stop", target: run.id, details: { name: run.modelName } });
-  await interaction.reply({ content: `⏹️ Stopping **${run.modelName}** after the current step; its last finished epoch is kept (/train resume run:${run.modelName}).`, flags: MessageFlags.Ephemeral });
+  await interaction.reply({ content: `⏹️ Stopping **${run.name}** after the current step; its last finished epoch is kept (/train resume run:${run.name}).`, flags: MessageFlags.Ephemeral });
 }
 
 async function resume(interaction: ChatInputCommandInteraction, ctx: CommandContext): Promise<void> {
   await requireTeacher(interaction, ctx, "resume training runs");
-  const run = await findRun(ctx.prisma, interaction.guildId, interaction.options.getString("run", true));
-  if (!run) throw new UserFacingError(`No training run here matches that name: see /train list.`);
-  if (run.status !== "stopped" && run.status !== "failed") throw new UserFacingError(`${run.modelName} is ${run.status}; only a stopped or failed run can be resumed.`);
-  const jobId = await ctx.queue.enqueueTraining(run.id);
-  await ctx.prisma.trainingRun.update({ where: { id: run.id }, data: { status: "queued", jobId, error: null, finishedAt: null } });
-  await recordAudit(ctx.prisma, { guildId: interaction.guildId, actorId: interaction.user.id, action: "train.resume", target: run.id, details: { name: run.modelName, after: run.epochsDone } });
-  await interaction.reply({ content: `▶️ Resuming **${run.modelName}** after epoch ${run.epochsDone}.` });
+  const run = await resumeRun(ctx, actor(interaction), interaction.options.getString("run", true));
+  await interaction.reply({ content: `▶️ Resuming **${run.name}** after epoch ${run.after}.` });
 }
 
 async function status(interaction: ChatInputCommandInteraction, ctx: CommandContext): Promise<void> {
-  const ref = interaction.options.getString("run");
-  const run = ref ? await findRun(ctx.prisma, interaction.guildId, ref) : await ctx.prisma.trainingRun.findFirst({ where: { guildId: interaction.guildId }, orderBy: { createdAt: "desc" } });
-  if (!run) throw new UserFacingError(ref ? `No training run here matches "${ref.slice(0, 60)}": see /train list.` : "No training run has been started on this server yet: a teacher can start one with /train start.");
-  const last = await ctx.prisma.epochMetric.findFirst({ where: { runId: run.id }, orderBy: { epoch: "desc" } });
-  const embed = statusEmbed({
-    id: run.id,
-    name: run.modelName ?? run.id,
-    status: run.status,
-    config: run.config as unknown as TrainingConfig,
-    implementation: run.implementation,
-    epochsDone: run.epochsDone,
-    error: run.error,
-    last: last ? epochFromRow(last) : undefined,
-  });
-  await interaction.reply({ embeds: [embed] });
+  const view = await runStatus(ctx.prisma, interaction.guildId, interaction.options.getString("run"));
+  await interaction.reply({ embeds: [statusEmbed(view)] });
 }
 
 async function list(interaction: ChatInputCommandInteraction, ctx: CommandContext): Promise<void> {
-  const runs = await ctx.prisma.trainingRun.findMany({ where: { guildId: interaction.guildId }, orderBy: { createdAt: "desc" }, take: 10 });
-  const lines = runs.map((r) => `\`${r.modelName}\` — ${r.status}, epoch ${r.epochsDone}/${(r.config as unknown as TrainingConfig).epochs}`);
+  const lines = await recentRuns(ctx.prisma, interaction.guildId);
   await interaction.reply({ embeds: [new EmbedBuilder().setTitle("Training runs").setDescription(lines.join("\n") || "None yet: a teacher can start one with /train start.")] });
 }

@@ -1,20 +1,20 @@
 import { cpSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import type { JobWithMetadata } from "pg-boss";
-import { redact } from "../../config/redact.ts";
-import type { PrismaClient } from "../../db/client.ts";
-import { discordNonce, isChannelGone, type OutgoingMessage, type Publisher } from "../../discord/publisher.ts";
-import { isPermanent } from "../../engines/errors.ts";
-import { isUnfixableFsError } from "../fs-errors.ts";
-import { trainedModelsDir } from "../../engines/gan/catalog.ts";
-import { loadModel } from "../../engines/gan/model-files.ts";
-import type { EpochMetrics } from "../../engines/gan/train.ts";
-import { trainGanInThread } from "../../engines/gan/train-in-thread.ts";
-import { chartPng } from "../../images/chart.ts";
-import type { Logger } from "../../log.ts";
-import type { TrainJob } from "../queue.ts";
-import { epochEmbeds, finalEmbed, statusEmbed, trainingCharts, type RunView } from "../training-embeds.ts";
-import { epochFromRow, epochToRow, type TrainingConfig } from "../training-runs.ts";
+import { redact } from "../config/redact.ts";
+import type { PrismaClient } from "../db/client.ts";
+import { discordNonce, isChannelGone, type OutgoingMessage, type Publisher } from "../discord/publisher.ts";
+import { isPermanent } from "../engines/errors.ts";
+import { isUnfixableFsError } from "../jobs/fs-errors.ts";
+import { trainedModelsDir } from "../engines/gan/catalog.ts";
+import { loadModel } from "../engines/gan/model-files.ts";
+import type { EpochMetrics } from "../engines/gan/train.ts";
+import { trainGanInThread } from "../engines/gan/train-in-thread.ts";
+import { chartPng } from "../images/chart.ts";
+import type { Logger } from "../log.ts";
+import type { TrainJob } from "../jobs/queue.ts";
+import { epochEmbeds, finalEmbed, statusEmbed, trainingCharts, type RunView } from "./embeds.ts";
+import { epochFromRow, epochToRow, type TrainingConfig } from "./runs.ts";
 
 export interface TrainWorkerDeps {
   prisma: PrismaClient;

@@ -1,7 +1,7 @@
 import type { APIEmbed } from "discord.js";
 import type { EpochMetrics } from "../engines/gan/train.ts";
 import type { Panel } from "../images/chart.ts";
-import type { TrainingConfig } from "./training-runs.ts";
+import type { TrainingConfig } from "./runs.ts";
 
 const COLORS = { queued: 0x949cf7, running: 0x5865f2, stopping: 0xfee75c, stopped: 0xfee75c, succeeded: 0x57f287, failed: 0xed4245 } as const;
 

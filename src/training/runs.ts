@@ -1,6 +1,6 @@
 import type { PrismaClient } from "../db/client.ts";
 import type { EpochMetrics } from "../engines/gan/train.ts";
-import type { JobQueue } from "./queue.ts";
+import type { JobQueue } from "../jobs/queue.ts";
 
 /** What a teacher asks for; the same knobs as `genlab train`. */
 export interface TrainingConfig {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { EpochMetrics } from "../../src/engines/gan/train.ts";
-import { epochEmbeds, type RunView } from "../../src/jobs/training-embeds.ts";
+import { epochEmbeds, type RunView } from "../../src/training/embeds.ts";
 
 const view: RunView = {
   id: "run-1",
