@@ -10,7 +10,7 @@ import { startConfiguredInteractionsEndpoint, type InteractionsEndpoint } from "
 import { startShards, type Shards } from "./discord/sharding.ts";
 import { builtinEngines, EngineRegistry, type AnyEngine } from "./engines/index.ts";
 import { JobQueue } from "./jobs/queue.ts";
-import { runGenerateJob } from "./jobs/workers/generate.ts";
+import { runGenerateJob } from "./generations/worker.ts";
 import { runTrainJob } from "./training/worker.ts";
 import { warmAckPath } from "./commands/support/enqueue.ts";
 import { GuildSettingsStore } from "./guilds/settings.ts";

@@ -3,7 +3,7 @@ import { addPngText } from "../images/png-text.ts";
 
 /**
  * The provenance text chunks the CLI writes into its PNGs — the same keys the bot writes
- * (src/jobs/render.ts), minus the Discord-only ones — so any image says how it was made.
+ * (src/generations/render.ts), minus the Discord-only ones — so any image says how it was made.
  */
 export function withProvenance(png: Buffer, engine: string, result: GenerationResult, extra: Record<string, string> = {}): Buffer {
   return addPngText(png, {

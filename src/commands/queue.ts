@@ -1,5 +1,5 @@
 import { MessageFlags, SlashCommandBuilder } from "discord.js";
-import { queuePosition } from "../jobs/queue-position.ts";
+import { queuePosition } from "../generations/queue-position.ts";
 import type { Command } from "./support/types.ts";
 
 /** /queue — your requests that are waiting or being drawn, with their place in line. */

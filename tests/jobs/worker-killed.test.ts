@@ -6,7 +6,7 @@ import { startApp, type App } from "../../src/app.ts";
 import type { PrismaClient } from "../../src/db/client.ts";
 import { DiscordPublisher } from "../../src/discord/publisher.ts";
 import { EngineRegistry } from "../../src/engines/index.ts";
-import { runGenerateJob } from "../../src/jobs/workers/generate.ts";
+import { runGenerateJob } from "../../src/generations/worker.ts";
 import { createLogger } from "../../src/log.ts";
 import { exited, hasExited, spawnWorkerChild } from "../support/cli.ts";
 import { tempDir, testConfig } from "../support/config.ts";

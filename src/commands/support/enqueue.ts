@@ -3,9 +3,9 @@ import { UserFacingError } from "../../config/errors.ts";
 import type { Engine } from "../../engines/types.ts";
 import { checkModelAccess } from "../../guilds/models.ts";
 import type { GuildSettings } from "../../guilds/settings.ts";
-import { recordGeneration, sendGeneration } from "../../jobs/generations.ts";
-import { cancelButton } from "../../jobs/render.ts";
-import { queuePosition } from "../../jobs/queue-position.ts";
+import { recordGeneration, sendGeneration } from "../../generations/record.ts";
+import { cancelButton } from "../../generations/render.ts";
+import { queuePosition } from "../../generations/queue-position.ts";
 import type { CommandContext } from "./types.ts";
 
 /**

@@ -2,7 +2,7 @@ import { describe, expect, it, vi } from "vitest";
 import type { ChatInputCommandInteraction } from "discord.js";
 import { EvalEngine } from "../../../src/engines/eval/engine.ts";
 import { builtinEngines } from "../../../src/engines/index.ts";
-import { renderImages, resultMessage } from "../../../src/jobs/render.ts";
+import { renderImages, resultMessage } from "../../../src/generations/render.ts";
 import type { CommandContext } from "../../../src/commands/support/types.ts";
 import { tempDir, testConfig } from "../../support/config.ts";
 

@@ -1,5 +1,5 @@
 import type { PrismaClient } from "../db/client.ts";
-import type { JobQueue } from "./queue.ts";
+import type { JobQueue } from "../jobs/queue.ts";
 
 /** Interaction tokens are valid for 15 minutes after the interaction was created. */
 export const INTERACTION_TOKEN_LIFETIME_MS = 15 * 60_000;

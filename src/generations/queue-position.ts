@@ -5,7 +5,7 @@ import type { PrismaClient } from "../db/client.ts";
  * this engine's recent generations actually took, so the estimate follows the hardware.
  */
 export async function queuePosition(prisma: PrismaClient, gen: { id: string; engine: string; queuedAt: Date }): Promise<{ position: number; etaSeconds: number | undefined }> {
-  // The queue is round-robin (src/jobs/generations.ts): ahead are the requests of a lower
+  // The queue is round-robin (src/generations/record.ts): ahead are the requests of a lower
   // per-person rank, and those of the same rank that came earlier. One query, counted in
   // Postgres, because a class-wide burst asks this 200 times at once.
   const [row] = await prisma.$queryRaw<{ ahead: number; running: number }[]>`

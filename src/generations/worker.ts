@@ -2,15 +2,15 @@ import { createHash, randomBytes } from "node:crypto";
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { JobWithMetadata } from "pg-boss";
-import { redact } from "../../config/redact.ts";
-import type { PrismaClient } from "../../db/client.ts";
-import { discordNonce, type Publisher, type ResultTarget } from "../../discord/publisher.ts";
-import { isPermanent } from "../../engines/errors.ts";
-import type { EngineRegistry } from "../../engines/registry.ts";
-import type { Logger } from "../../log.ts";
-import { isUnfixableFsError } from "../fs-errors.ts";
-import type { GenerateJob } from "../queue.ts";
-import { cancelButton, renderImages, resultMessage, type Provenance } from "../render.ts";
+import { redact } from "../config/redact.ts";
+import type { PrismaClient } from "../db/client.ts";
+import { discordNonce, type Publisher, type ResultTarget } from "../discord/publisher.ts";
+import { isPermanent } from "../engines/errors.ts";
+import type { EngineRegistry } from "../engines/registry.ts";
+import type { Logger } from "../log.ts";
+import { isUnfixableFsError } from "../jobs/fs-errors.ts";
+import type { GenerateJob } from "../jobs/queue.ts";
+import { cancelButton, renderImages, resultMessage, type Provenance } from "./render.ts";
 
 export interface GenerateWorkerDeps {
   prisma: PrismaClient;

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startApp, type App } from "../../src/app.ts";
 import { readPngText } from "../../src/images/index.ts";
 import { createLogger } from "../../src/log.ts";
-import { queueGeneration, type GenerationRequest } from "../../src/jobs/generations.ts";
+import { queueGeneration, type GenerationRequest } from "../../src/generations/record.ts";
 import { testConfig } from "../support/config.ts";
 import { createTestDatabase } from "../support/db.ts";
 import { patternEngine } from "../support/pattern-engine.ts";
