@@ -12,7 +12,7 @@ import { builtinEngines, EngineRegistry, type AnyEngine } from "./engines/index.
 import { JobQueue } from "./jobs/queue.ts";
 import { runGenerateJob } from "./generations/worker.ts";
 import { runTrainJob } from "./training/worker.ts";
-import { warmAckPath } from "./commands/support/enqueue.ts";
+import { warmAckPath } from "./generations/limits.ts";
 import { GuildSettingsStore } from "./guilds/settings.ts";
 import type { Logger } from "./log.ts";
 import { checkPlaygroundAddress, startPlayground, type Playground } from "./playground/index.ts";
@@ -76,7 +76,7 @@ export async function startApp(opts: AppOptions): Promise<App> {
     const modules = opts.bot || opts.playground ? await loadCommandModules(opts.commands) : undefined;
     const commandContext = { config, prisma: db.prisma, queue, engines, settings: new GuildSettingsStore(db.prisma), log };
     const route = modules && createRouter(modules, commandContext);
-    if (modules) await warmAckPath(commandContext);
+    if (modules) await warmAckPath(commandContext.prisma);
 
     // The playground's bot logs in to a local Discord; the workers post its results there.
     let playground: Playground | undefined;

@@ -1,6 +1,6 @@
 import { MessageFlags, SlashCommandBuilder } from "discord.js";
 import { UserFacingError } from "../config/errors.ts";
-import { cancelGeneration } from "./result-buttons.ts";
+import { cancelGeneration, generationToCancel } from "../generations/actions.ts";
 import type { Command } from "./support/types.ts";
 
 /** /cancel [generation] — withdraw one of your requests that has not started (default: the newest). */
@@ -16,10 +16,7 @@ export const command: Command = {
     if (id && !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(id)) {
       throw new UserFacingError("That is not a generation id: copy it from the queued message or from /queue.");
     }
-    const gen = id
-      ? await ctx.prisma.generation.findFirst({ where: { id, requesterId: interaction.user.id } })
-      : await ctx.prisma.generation.findFirst({ where: { requesterId: interaction.user.id, status: "queued" }, orderBy: { queuedAt: "desc" } });
-    if (!gen) throw new UserFacingError(id ? `You have no request with id \`${id.slice(0, 40)}\`: see /queue.` : "You have no waiting request to cancel.");
+    const gen = await generationToCancel(ctx.prisma, interaction.user.id, id);
     await interaction.reply({ content: await cancelGeneration(ctx, gen, interaction.user.id, interaction.client.rest), flags: MessageFlags.Ephemeral });
   },
 };

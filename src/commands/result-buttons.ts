@@ -1,9 +1,8 @@
-import { MessageFlags, PermissionFlagsBits, Routes, type ButtonInteraction, type REST } from "discord.js";
+import { MessageFlags, PermissionFlagsBits, type ButtonInteraction } from "discord.js";
 import { UserFacingError } from "../config/errors.ts";
-import { recordAudit } from "../guilds/audit.ts";
-import { inScope } from "../guilds/scope.ts";
+import { cancelGeneration, generationForButton, markDeleted } from "../generations/actions.ts";
 import { enqueueGeneration } from "./support/enqueue.ts";
-import { provenanceEmbed } from "./provenance.ts";
+import { provenanceEmbed } from "../generations/provenance.ts";
 import type { ButtonHandler, CommandContext } from "./support/types.ts";
 
 /** The buttons under every generated image: 🎲 reroll, ℹ️ info, 🗑 delete (`gen:<action>:<generation id>`). */
@@ -13,9 +12,8 @@ export const buttons: ButtonHandler = {
     const [, action = "", id = ""] = interaction.customId.split(":");
     // Custom ids come back from clients: anything not shaped like GenLab's own is refused, not looked up.
     if (!UUID.test(id) || !ACTIONS.test(action)) throw new UserFacingError("This button is not one of GenLab's.");
-    const gen = await ctx.prisma.generation.findUnique({ where: { id }, include: { images: { orderBy: { index: "asc" } } } });
     // Another server's generation (a forged id) gets the same sentence as one that never was.
-    if (!gen || !inScope(gen, interaction.guildId, interaction.user.id)) throw new UserFacingError("GenLab has no record of this image any more.");
+    const gen = await generationForButton(ctx.prisma, id, interaction.guildId, interaction.user.id);
     const pick = /^([uv])([1-4])$/.exec(action);
     if (pick) {
       const index = Number(pick[2]) - 1;
@@ -35,35 +33,11 @@ export const buttons: ButtonHandler = {
         throw new UserFacingError("Only the student who asked for these images, or a moderator, can delete them.");
       }
       await interaction.message.delete();
-      await ctx.prisma.generation.update({ where: { id: gen.id }, data: { deletedAt: new Date() } });
-      ctx.log.info({ generationId: gen.id, by: interaction.user.id, own }, "generation message deleted");
-      // A moderator removing someone else's images is an admin action: on the record.
-      if (!own) await recordAudit(ctx.prisma, { guildId: interaction.guildId, actorId: interaction.user.id, action: "generation.delete", target: gen.id, details: { requesterId: gen.requesterId, messageId: interaction.message.id } });
+      await markDeleted(ctx, gen, { userId: interaction.user.id, guildId: interaction.guildId, messageId: interaction.message.id });
       await interaction.reply({ content: `🗑 Deleted. Its record stays: \`/provenance target:${gen.id}\``, flags: MessageFlags.Ephemeral });
     }
   },
 };
-
-/** Withdraws a request that no worker has started; says what happened in one sentence. */
-export async function cancelGeneration(
-  ctx: CommandContext,
-  gen: { id: string; requesterId: string; status: string; jobId: string | null; applicationId: string | null; interactionToken: string | null },
-  userId: string,
-  rest: REST,
-): Promise<string> {
-  if (gen.requesterId !== userId) throw new UserFacingError("Only the person who asked for these images can cancel them.");
-  const moved = await ctx.prisma.generation.updateMany({ where: { id: gen.id, status: "queued" }, data: { status: "cancelled", finishedAt: new Date(), interactionToken: null } });
-  if (moved.count === 0) throw new UserFacingError(gen.status === "running" ? "These images are already being drawn: they will arrive in a moment." : `This request has already ${gen.status === "cancelled" ? "been cancelled" : "ended"}.`);
-  if (gen.jobId) await ctx.queue.cancelGeneration(gen.jobId);
-  if (gen.applicationId && gen.interactionToken) {
-    // The "queued" notice becomes "cancelled" (its Cancel button goes with it).
-    await rest
-      .patch(Routes.webhookMessage(gen.applicationId, gen.interactionToken, "@original"), { body: { content: `🚫 Cancelled generation \`${gen.id}\`.`, components: [] }, auth: false })
-      .catch((e: unknown) => ctx.log.warn({ err: e, generationId: gen.id }, "could not update the queued notice"));
-  }
-  ctx.log.info({ generationId: gen.id, by: userId }, "generation cancelled");
-  return `Cancelled generation \`${gen.id}\`.`;
-}
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const ACTIONS = /^(info|reroll|cancel|delete|[uv][1-4])$/;
