@@ -2,6 +2,7 @@ import { SlashCommandBuilder } from "discord.js";
 import { DEFAULT_TRUNCATION, MAX_FRAMES } from "../engines/biggan/index.ts";
 import { classChoices } from "./support/imagenet-choices.ts";
 import { enqueueGeneration } from "./support/enqueue.ts";
+import { IMAGE_REQUEST } from "./support/preconditions.ts";
 import type { Command } from "./support/types.ts";
 
 /** /biggan-interpolate — a walk from one class (and seed) to another: a strip and an animated GIF. */
@@ -17,6 +18,7 @@ export const command: Command = {
     .addIntegerOption((o) => o.setName("to_seed").setDescription("Seed of the end image (default: the same, a pure class morph)").setMinValue(0).setMaxValue(2 ** 31 - 1))
     .toJSON(),
   defer: "none",
+  preconditions: { "*": IMAGE_REQUEST },
   async execute(interaction, ctx) {
     await enqueueGeneration(interaction, ctx, {
       engine: "biggan",

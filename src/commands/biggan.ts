@@ -2,6 +2,7 @@ import { SlashCommandBuilder } from "discord.js";
 import { DEFAULT_TRUNCATION } from "../engines/biggan/index.ts";
 import { classChoices } from "./support/imagenet-choices.ts";
 import { enqueueGeneration } from "./support/enqueue.ts";
+import { IMAGE_REQUEST } from "./support/preconditions.ts";
 import type { Command } from "./support/types.ts";
 
 /** Discord shows at most a 2×4 grid comfortably; the CLI allows up to 16. */
@@ -18,6 +19,7 @@ export const command: Command = {
     .addIntegerOption((o) => o.setName("seed").setDescription("Seed, to draw the same images again").setMinValue(0).setMaxValue(2 ** 31 - 1))
     .toJSON(),
   defer: "none",
+  preconditions: { "*": IMAGE_REQUEST },
   async execute(interaction, ctx) {
     await enqueueGeneration(interaction, ctx, {
       engine: "biggan",

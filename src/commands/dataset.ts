@@ -2,6 +2,7 @@ import { SlashCommandBuilder } from "discord.js";
 import { checkPrompt, MAX_GUIDANCE, MAX_PER_PROMPT, MAX_STEPS, presetNames } from "../engines/diffusion/index.ts";
 import { guildBlockedWords } from "./imagine.ts";
 import { enqueueGeneration } from "./support/enqueue.ts";
+import { IMAGE_REQUEST } from "./support/preconditions.ts";
 import type { Command } from "./support/types.ts";
 
 /** /dataset — the lab's synthetic-data exercise: a folder-per-prompt dataset with metadata, as one job. */
@@ -18,6 +19,7 @@ export const command: Command = {
     .addStringOption((o) => o.setName("model").setDescription("Which model").addChoices({ name: "local ONNX model", value: "local" }, { name: "Hugging Face Inference", value: "hf" }))
     .toJSON(),
   defer: "none",
+  preconditions: { "*": IMAGE_REQUEST },
   async execute(interaction, ctx) {
     const prompts = interaction.options.getString("prompts");
     if (prompts) {

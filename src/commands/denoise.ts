@@ -2,6 +2,7 @@ import { SlashCommandBuilder } from "discord.js";
 import { LIMITS } from "../engines/eval/engine.ts";
 import { modelChoices } from "./evaluate.ts";
 import { enqueueGeneration } from "./support/enqueue.ts";
+import { IMAGE_REQUEST } from "./support/preconditions.ts";
 import type { Command } from "./support/types.ts";
 
 /** /denoise — clean / noisy / the generator's closest image, with PSNR and SSIM. */
@@ -15,6 +16,7 @@ export const command: Command = {
     .addIntegerOption((o) => o.setName("seed").setDescription("Seed: which images, which noise, which starting points").setMinValue(0).setMaxValue(2 ** 31 - 1))
     .toJSON(),
   defer: "none",
+  preconditions: { "*": IMAGE_REQUEST },
   async execute(interaction, ctx) {
     await enqueueGeneration(interaction, ctx, {
       engine: "eval",

@@ -3,6 +3,7 @@ import type { EvalEngine } from "../engines/eval/engine.ts";
 import { LIMITS } from "../engines/eval/engine.ts";
 import { ganModelsFor } from "../guilds/models.ts";
 import { enqueueGeneration } from "./support/enqueue.ts";
+import { IMAGE_REQUEST } from "./support/preconditions.ts";
 import type { Command, CommandContext } from "./support/types.ts";
 
 /** Samples per evaluation from Discord: enough for stable shares, quick on one CPU core. */
@@ -18,6 +19,7 @@ export const command: Command = {
     .addIntegerOption((o) => o.setName("seed").setDescription("Seed, to get the same numbers again").setMinValue(0).setMaxValue(2 ** 31 - 1))
     .toJSON(),
   defer: "none",
+  preconditions: { "*": IMAGE_REQUEST },
   async execute(interaction, ctx) {
     await enqueueGeneration(interaction, ctx, {
       engine: "eval",

@@ -2,6 +2,7 @@ import { SlashCommandBuilder } from "discord.js";
 import { GanEngine, MAX_SAMPLES } from "../engines/gan/index.ts";
 import { ganModelsFor } from "../guilds/models.ts";
 import { enqueueGeneration } from "./support/enqueue.ts";
+import { IMAGE_REQUEST } from "./support/preconditions.ts";
 import type { Command } from "./support/types.ts";
 
 /** /gan sample — images from GenLab's own trained GANs (MNIST digits, Fashion-MNIST). */
@@ -20,6 +21,7 @@ export const command: Command = {
     )
     .toJSON(),
   defer: "none",
+  preconditions: { "*": IMAGE_REQUEST },
   async execute(interaction, ctx) {
     await enqueueGeneration(interaction, ctx, {
       engine: "gan",

@@ -1,6 +1,7 @@
 import { SlashCommandBuilder } from "discord.js";
 import { aspects, checkPrompt, MAX_GUIDANCE, MAX_IMAGES, MAX_PROMPT_LENGTH, MAX_STEPS } from "../engines/diffusion/index.ts";
 import { enqueueGeneration } from "./support/enqueue.ts";
+import { IMAGE_REQUEST } from "./support/preconditions.ts";
 import type { CommandContext } from "./support/types.ts";
 import type { Command } from "./support/types.ts";
 
@@ -24,6 +25,7 @@ export const command: Command = {
     )
     .toJSON(),
   defer: "none",
+  preconditions: { "*": IMAGE_REQUEST },
   async execute(interaction, ctx) {
     const prompt = interaction.options.getString("prompt", true);
     const settings = await ctx.settings.get(interaction.guildId);

@@ -3,11 +3,13 @@ import { UserFacingError } from "../config/errors.ts";
 import { cancelGeneration, generationForButton, markDeleted } from "../generations/actions.ts";
 import { enqueueGeneration } from "./support/enqueue.ts";
 import { provenanceEmbed } from "../generations/provenance.ts";
+import { IMAGE_REQUEST } from "./support/preconditions.ts";
 import type { ButtonHandler, CommandContext } from "./support/types.ts";
 
 /** The buttons under every generated image: 🎲 reroll, ℹ️ info, 🗑 delete (`gen:<action>:<generation id>`). */
 export const buttons: ButtonHandler = {
   prefix: "gen",
+  preconditions: { reroll: IMAGE_REQUEST, v1: IMAGE_REQUEST, v2: IMAGE_REQUEST, v3: IMAGE_REQUEST, v4: IMAGE_REQUEST },
   async handle(interaction, ctx) {
     const [, action = "", id = ""] = interaction.customId.split(":");
     // Custom ids come back from clients: anything not shaped like GenLab's own is refused, not looked up.

@@ -2,7 +2,7 @@ import { ChannelType, EmbedBuilder, MessageFlags, SlashCommandBuilder, type Butt
 import { statusEmbed } from "../training/embeds.ts";
 import { recentRuns, resumeRun, runStatus, startRun, stopRun, type RunActor } from "../training/lifecycle.ts";
 import type { TrainingConfig } from "../training/runs.ts";
-import { requireTeacher } from "./support/permissions.ts";
+import { teacher } from "./support/preconditions.ts";
 import type { Command, CommandContext } from "./support/types.ts";
 
 const DATASETS = ["fashion-mnist", "mnist"];
@@ -33,6 +33,8 @@ export const command: Command = {
     .addSubcommand((s) => s.setName("list").setDescription("This server's recent runs"))
     .toJSON(),
   defer: "none",
+  // The Stop button's action is "stop": the same check as /train stop.
+  preconditions: { start: [teacher("start training runs")], stop: [teacher("stop training runs")], resume: [teacher("resume training runs")] },
   async execute(interaction, ctx) {
     const sub = interaction.options.getSubcommand();
     if (sub === "start") return start(interaction, ctx);
@@ -57,7 +59,6 @@ function actor(interaction: ChatInputCommandInteraction | ButtonInteraction): Ru
 }
 
 async function start(interaction: ChatInputCommandInteraction, ctx: CommandContext): Promise<void> {
-  await requireTeacher(interaction, ctx, "start training runs");
   const o = interaction.options;
   const config: TrainingConfig = {
     dataset: o.getString("dataset", true),
@@ -77,14 +78,12 @@ async function start(interaction: ChatInputCommandInteraction, ctx: CommandConte
 }
 
 async function stop(interaction: ChatInputCommandInteraction | ButtonInteraction, ctx: CommandContext, ref: string): Promise<void> {
-  await requireTeacher(interaction, ctx, "stop training runs");
   const run = await stopRun(ctx, actor(interaction), ref);
   ctx.log.info({ runId: run.id, user: interaction.user.id }, "training run stop requested");
   await interaction.reply({ content: `⏹️ Stopping **${run.name}** after the current step; its last finished epoch is kept (/train resume run:${run.name}).`, flags: MessageFlags.Ephemeral });
 }
 
 async function resume(interaction: ChatInputCommandInteraction, ctx: CommandContext): Promise<void> {
-  await requireTeacher(interaction, ctx, "resume training runs");
   const run = await resumeRun(ctx, actor(interaction), interaction.options.getString("run", true));
   await interaction.reply({ content: `▶️ Resuming **${run.name}** after epoch ${run.after}.` });
 }

@@ -13,11 +13,24 @@ import { redact } from "../config/redact.ts";
 import type { Logger } from "../log.ts";
 
 /**
+ * A check the router runs before a handler (as sapphire's preconditions do): it throws a
+ * UserFacingError, whose sentence the user gets, to refuse.
+ */
+export type Precondition<C> = (interaction: ChatInputCommandInteraction | ButtonInteraction, ctx: C) => Promise<void>;
+
+/**
+ * Preconditions by what they guard: "*" every use of the command or button, a subcommand's name
+ * that subcommand, a button action (the custom id's second part) that button.
+ */
+export type Preconditions<C> = Readonly<Record<string, readonly Precondition<C>[]>>;
+
+/**
  * What the router needs of a slash command: it is generic over the context handlers get, so
  * that this layer knows nothing of the commands above it.
  */
 export interface RoutedCommand<C> {
   defer: "public" | "ephemeral" | "none";
+  preconditions?: Preconditions<C>;
   execute(interaction: ChatInputCommandInteraction, ctx: C): Promise<void>;
   autocomplete?(interaction: AutocompleteInteraction, ctx: C): Promise<void>;
   button?(interaction: ButtonInteraction, ctx: C): Promise<void>;
@@ -25,6 +38,7 @@ export interface RoutedCommand<C> {
 
 /** A button handler not owned by one command, keyed by its custom-id prefix. */
 export interface RoutedButton<C> {
+  preconditions?: Preconditions<C>;
   handle(interaction: ButtonInteraction, ctx: C): Promise<void>;
 }
 
@@ -49,6 +63,7 @@ export function createRouter<C extends { log: Logger }>({ commands, buttons }: R
         if (bad) return void (await replyError(interaction, `The option \`${bad}\` contains an invisible control character: type it again without it.`));
         const command = commands.get(name);
         if (!command) return void (await replyError(interaction, `/${name} is not a command of this GenLab version: run \`genlab register-commands\` to refresh the list.`));
+        await runPreconditions(command.preconditions, interaction.options.getSubcommand(false), interaction, ctx);
         if (command.defer !== "none") {
           await interaction.deferReply(command.defer === "ephemeral" ? { flags: MessageFlags.Ephemeral } : {});
         }
@@ -63,9 +78,14 @@ export function createRouter<C extends { log: Logger }>({ commands, buttons }: R
         name = interaction.customId.split(":")[0] ?? "";
         const shared = buttons.get(name);
         const command = commands.get(name);
-        if (shared) await shared.handle(interaction, ctx);
-        else if (command?.button) await command.button(interaction, ctx);
-        else await replyError(interaction, "This button is no longer active.");
+        const action = interaction.customId.split(":")[1] ?? null;
+        if (shared) {
+          await runPreconditions(shared.preconditions, action, interaction, ctx);
+          await shared.handle(interaction, ctx);
+        } else if (command?.button) {
+          await runPreconditions(command.preconditions, action, interaction, ctx);
+          await command.button(interaction, ctx);
+        } else await replyError(interaction, "This button is no longer active.");
       }
       ctx.log.debug({ command: name, ms: Math.round(performance.now() - started) }, "interaction handled");
     } catch (error) {
@@ -77,6 +97,12 @@ export function createRouter<C extends { log: Logger }>({ commands, buttons }: R
       }
     }
   };
+}
+
+/** The preconditions for everything ("*"), then those for this subcommand or button action, in order. */
+async function runPreconditions<C>(all: Preconditions<C> | undefined, key: string | null, interaction: ChatInputCommandInteraction | ButtonInteraction, ctx: C): Promise<void> {
+  if (!all) return;
+  for (const check of [...(all["*"] ?? []), ...((key && all[key]) || [])]) await check(interaction, ctx);
 }
 
 // eslint-disable-next-line no-control-regex -- these are what must not reach the database or a reply

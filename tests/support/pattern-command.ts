@@ -1,5 +1,6 @@
 import { SlashCommandBuilder } from "discord.js";
 import { enqueueGeneration } from "../../src/commands/support/enqueue.ts";
+import { IMAGE_REQUEST } from "../../src/commands/support/preconditions.ts";
 import type { Command } from "../../src/commands/support/types.ts";
 
 /** /pattern n seed — the test engine's command, through the same enqueue path as real ones. */
@@ -12,6 +13,7 @@ export const patternCommand: Command = {
     .addStringOption((o) => o.setName("engine").setDescription("which registered pattern engine"))
     .toJSON(),
   defer: "none",
+  preconditions: { "*": IMAGE_REQUEST },
   async execute(interaction, ctx) {
     await enqueueGeneration(interaction, ctx, {
       engine: interaction.options.getString("engine") ?? "pattern",

@@ -72,17 +72,13 @@ async function check(
   request: { engine: string; params: Record<string, unknown> },
 ): Promise<{ engine: Engine; params: Record<string, unknown>; settings: GuildSettings }> {
   const engine = ctx.engines.get(request.engine);
+  // The channel and the limits were checked by the router (IMAGE_REQUEST preconditions).
   const settings = await ctx.settings.get(interaction.guildId);
-  const allowed = settings.allowedChannelIds ?? [];
-  if (allowed.length && !allowed.includes(interaction.channelId ?? "")) {
-    throw new UserFacingError(`Images are made in ${allowed.map((c) => `<#${c}>`).join(", ")} on this server: ask there.`);
-  }
   // The server's default model for this engine, when the request names none.
   const defaultModel = settings.defaultModels?.[engine.name];
   const asked = defaultModel && (request.params.model === undefined || request.params.model === null) ? { ...request.params, model: defaultModel } : request.params;
   // A model from Discord is a name this server may use, never a path or another server's model.
   await checkModelAccess(ctx.prisma, engine, asked.model, interaction.guildId);
   const params = engine.validate(asked); // throws a user-facing sentence before anything is queued
-  await checkLimits(ctx.prisma, ctx.config, interaction.user.id, interaction.guildId, settings);
   return { engine, params, settings };
 }

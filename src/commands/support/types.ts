@@ -1,10 +1,6 @@
-import type {
-  AutocompleteInteraction,
-  ButtonInteraction,
-  ChatInputCommandInteraction,
-  RESTPostAPIChatInputApplicationCommandsJSONBody,
-} from "discord.js";
+import type { RESTPostAPIChatInputApplicationCommandsJSONBody } from "discord.js";
 import type { Config } from "../../config/schema.ts";
+import type { RoutedButton, RoutedCommand } from "../../discord/router.ts";
 import type { PrismaClient } from "../../db/client.ts";
 import type { EngineRegistry } from "../../engines/registry.ts";
 import type { GuildSettingsStore } from "../../guilds/settings.ts";
@@ -26,21 +22,16 @@ export interface CommandContext {
  * One slash command. `defer` tells the router to acknowledge before `execute` runs:
  * "public"/"ephemeral" for anything that might take over ~2 s (Discord allows 3 s), "none"
  * for commands that answer at once or check input first and defer themselves.
+ * `preconditions` are checks the router runs first (src/commands/support/preconditions.ts).
  */
-export interface Command {
+export interface Command extends RoutedCommand<CommandContext> {
   data: RESTPostAPIChatInputApplicationCommandsJSONBody;
-  defer: "public" | "ephemeral" | "none";
-  execute(interaction: ChatInputCommandInteraction, ctx: CommandContext): Promise<void>;
-  autocomplete?(interaction: AutocompleteInteraction, ctx: CommandContext): Promise<void>;
-  /** Buttons whose custom id starts with `<command name>:`. */
-  button?(interaction: ButtonInteraction, ctx: CommandContext): Promise<void>;
 }
 
 /**
  * Buttons not owned by one slash command (those on every generated image): a module in
  * src/commands exports `buttons` with the custom-id prefix it handles (`<prefix>:…`).
  */
-export interface ButtonHandler {
+export interface ButtonHandler extends RoutedButton<CommandContext> {
   prefix: string;
-  handle(interaction: ButtonInteraction, ctx: CommandContext): Promise<void>;
 }
