@@ -58,9 +58,21 @@ export class GanCatalog {
     return [...names].sort();
   }
 
-  /** The first model of the first folder (the shipped ones): never one that belongs to someone. */
+  /**
+   * The model used when none is named: the one whose manifest says it is the default (the
+   * shipped generator that draws best), else the first by name; never one that belongs to someone.
+   */
   defaultName(): string | undefined {
-    return this.names()[0];
+    const names = this.names();
+    return names.find((n) => this.markedDefault(n)) ?? names[0];
+  }
+
+  private markedDefault(name: string): boolean {
+    try {
+      return this.manifest(name).default === true;
+    } catch {
+      return false; // a broken folder is reported when it is used, not here
+    }
   }
 
   /** Whether `name` resolves to a model in a private folder (someone's /train output). */

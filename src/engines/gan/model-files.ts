@@ -19,6 +19,8 @@ export interface ModelManifest {
   networks: { generator: number[][]; discriminator?: number[][] };
   files: Record<string, string>; // file name → sha256
   training?: Record<string, unknown>;
+  /** Set on the one shipped generator that draws best: what /gan sample uses when no model is named. */
+  default?: boolean;
 }
 
 export interface LoadedModel {

@@ -1,5 +1,5 @@
-import { cpSync } from "node:fs";
-import { join } from "node:path";
+import { cpSync, readFileSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { EngineInputError } from "../../../src/engines/errors.ts";
 import { loadDataset } from "../../../src/engines/gan/datasets/index.ts";
@@ -24,6 +24,22 @@ describe("GAN engine (/gan sample)", () => {
   it("lists its models and says it is ready", () => {
     expect(engine.catalog.names()).toEqual(["fashion", "fashion-cond"]);
     expect(engine.status()).toMatchObject({ ready: true, detail: expect.stringMatching(/^2 trained generators: fashion, fashion-cond\. MLPs train on (the native trainer \(OpenBLAS [\d.]+\)|TensorFlow\.js \(native trainer .+\))\.$/) });
+  });
+
+  it("uses the model marked default when none is named, else the first by name", () => {
+    const catalog = engine.catalog;
+    expect(catalog.defaultName()).toBe("fashion");
+    const dir = catalog.resolve("fashion-cond");
+    const manifestPath = join(dir, "model.json");
+    const original = readFileSync(manifestPath, "utf8");
+    writeFileSync(manifestPath, JSON.stringify({ ...JSON.parse(original), default: true }));
+    try {
+      // A fresh catalog: manifests are cached per catalog.
+      expect(new GanCatalog([dirname(dir)]).defaultName()).toBe("fashion-cond");
+      expect(new GanEngine(new GanCatalog([dirname(dir)])).validate({ n: 1, seed: 1 })).toMatchObject({ model: "fashion-cond" });
+    } finally {
+      writeFileSync(manifestPath, original);
+    }
   });
 
   it("is deterministic for a seed, and records the model's sha256 and every parameter", async () => {
