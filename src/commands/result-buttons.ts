@@ -10,8 +10,7 @@ import type { ButtonHandler, CommandContext } from "./support/types.ts";
 export const buttons: ButtonHandler = {
   prefix: "gen",
   preconditions: { reroll: IMAGE_REQUEST, v1: IMAGE_REQUEST, v2: IMAGE_REQUEST, v3: IMAGE_REQUEST, v4: IMAGE_REQUEST },
-  async handle(interaction, ctx) {
-    const [, action = "", id = ""] = interaction.customId.split(":");
+  async handle(interaction, ctx, { action, target: id }) {
     // Custom ids come back from clients: anything not shaped like GenLab's own is refused, not looked up.
     if (!UUID.test(id) || !ACTIONS.test(action)) throw new UserFacingError("This button is not one of GenLab's.");
     // Another server's generation (a forged id) gets the same sentence as one that never was.

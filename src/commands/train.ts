@@ -1,4 +1,5 @@
 import { ChannelType, EmbedBuilder, MessageFlags, SlashCommandBuilder, type ButtonInteraction, type ChatInputCommandInteraction } from "discord.js";
+import { UserFacingError } from "../config/errors.ts";
 import { statusEmbed } from "../training/embeds.ts";
 import { recentRuns, resumeRun, runStatus, startRun, stopRun, type RunActor } from "../training/lifecycle.ts";
 import type { TrainingConfig } from "../training/runs.ts";
@@ -43,9 +44,8 @@ export const command: Command = {
     if (sub === "status") return status(interaction, ctx);
     return list(interaction, ctx);
   },
-  async button(interaction, ctx) {
-    const [, action, runId] = interaction.customId.split(":");
-    if (action !== "stop" || !runId) return;
+  async button(interaction, ctx, { action, target: runId }) {
+    if (action !== "stop" || !runId) throw new UserFacingError("This button is not one of GenLab's.");
     await stop(interaction, ctx, runId);
   },
 };

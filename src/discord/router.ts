@@ -33,13 +33,23 @@ export interface RoutedCommand<C> {
   preconditions?: Preconditions<C>;
   execute(interaction: ChatInputCommandInteraction, ctx: C): Promise<void>;
   autocomplete?(interaction: AutocompleteInteraction, ctx: C): Promise<void>;
-  button?(interaction: ButtonInteraction, ctx: C): Promise<void>;
+  button?(interaction: ButtonInteraction, ctx: C, id: ButtonId): Promise<void>;
+}
+
+/**
+ * A button's custom id, `<prefix>:<action>:<target>`, split once by the router. It comes back
+ * from clients: handlers still check that action and target are shapes they know.
+ */
+export interface ButtonId {
+  prefix: string;
+  action: string;
+  target: string;
 }
 
 /** A button handler not owned by one command, keyed by its custom-id prefix. */
 export interface RoutedButton<C> {
   preconditions?: Preconditions<C>;
-  handle(interaction: ButtonInteraction, ctx: C): Promise<void>;
+  handle(interaction: ButtonInteraction, ctx: C, id: ButtonId): Promise<void>;
 }
 
 export interface Routes<C> {
@@ -75,16 +85,17 @@ export function createRouter<C extends { log: Logger }>({ commands, buttons }: R
       } else if (interaction.isButton()) {
         // Custom ids come back from clients: GenLab's are short and printable.
         if (interaction.customId.length > 100 || CONTROL.test(interaction.customId)) return void (await replyError(interaction, "This button is not one of GenLab's."));
-        name = interaction.customId.split(":")[0] ?? "";
-        const shared = buttons.get(name);
-        const command = commands.get(name);
-        const action = interaction.customId.split(":")[1] ?? null;
+        const [prefix = "", action = "", target = ""] = interaction.customId.split(":");
+        const id: ButtonId = { prefix, action, target };
+        name = prefix;
+        const shared = buttons.get(prefix);
+        const command = commands.get(prefix);
         if (shared) {
           await runPreconditions(shared.preconditions, action, interaction, ctx);
-          await shared.handle(interaction, ctx);
+          await shared.handle(interaction, ctx, id);
         } else if (command?.button) {
           await runPreconditions(command.preconditions, action, interaction, ctx);
-          await command.button(interaction, ctx);
+          await command.button(interaction, ctx, id);
         } else await replyError(interaction, "This button is no longer active.");
       }
       ctx.log.debug({ command: name, ms: Math.round(performance.now() - started) }, "interaction handled");
@@ -102,7 +113,9 @@ export function createRouter<C extends { log: Logger }>({ commands, buttons }: R
 /** The preconditions for everything ("*"), then those for this subcommand or button action, in order. */
 async function runPreconditions<C>(all: Preconditions<C> | undefined, key: string | null, interaction: ChatInputCommandInteraction | ButtonInteraction, ctx: C): Promise<void> {
   if (!all) return;
-  for (const check of [...(all["*"] ?? []), ...((key && all[key]) || [])]) await check(interaction, ctx);
+  // The key can come from a client's custom id: only the record's own entries count ("constructor" is not one).
+  const own = (k: string) => (Object.hasOwn(all, k) ? all[k]! : []);
+  for (const check of [...own("*"), ...(key && key !== "*" ? own(key) : [])]) await check(interaction, ctx);
 }
 
 // eslint-disable-next-line no-control-regex -- these are what must not reach the database or a reply

@@ -71,6 +71,8 @@ const rows: [string, InteractOptions, RegExp][] = [
   ["NUL in a result button", button(`gen:reroll:${NO_SUCH}\u0000`), /^⚠️ This button is not one of GenLab's\.$/],
   ["a 500-character custom id", button(`gen:info:${"f".repeat(490)}`), /^⚠️ This button is not one of GenLab's\.$/],
   ["a button of no GenLab command", button("evil:x"), /^⚠️ This button is no longer active\.$/],
+  ["a prototype key as a result button's action", button(`gen:constructor:${NO_SUCH}`), /^⚠️ This button is not one of GenLab's\.$/],
+  ["a prototype key as /train's button action", button("train:__proto__:x", TEACHER), /^⚠️ This button is not one of GenLab's\.$/],
   ["a student's Stop with a path", button("train:stop:../../x"), /^⚠️ Only teachers can stop training runs/],
   ["a teacher's Stop of no run", button("train:stop:../../x", TEACHER), /^⚠️ No training run here matches "\.\.\/\.\.\/x": see \/train list\.$/],
 ];
