@@ -131,6 +131,93 @@ Napi::Array numbers(Napi::Env env, const std::vector<double>& xs) {
   return a;
 }
 
+// ---- arguments both trainers take -----------------------------------------------------------
+
+int countArg(Napi::Env env, Napi::Value v, int max) {
+  if (!v.IsNumber()) typeError(env, "batch/n must be a number");
+  const double d = v.As<Napi::Number>().DoubleValue();
+  if (!(d >= 1 && d <= max && std::floor(d) == d)) rangeError(env, "batch/n must be a positive integer");
+  return static_cast<int>(d);
+}
+
+const float* rowsArg(Napi::Env env, Napi::Value v, int rows, int width, const char* what) {
+  Napi::Float32Array a = asF32(env, v, what);
+  const size_t need = static_cast<size_t>(rows) * width;
+  if (a.ElementLength() < need)
+    rangeError(env, std::string(what) + " holds " + std::to_string(a.ElementLength()) + " floats; " +
+                        std::to_string(rows) + "×" + std::to_string(width) + " needed");
+  return a.Data();
+}
+
+const int32_t* labelsArg(Napi::Env env, Napi::Value v, int rows, int C) {
+  if (v.IsNull() || v.IsUndefined()) {
+    if (C > 0) typeError(env, "labels (Int32Array) are required: numClasses = " + std::to_string(C));
+    return nullptr;
+  }
+  if (C == 0) typeError(env, "labels must be null: numClasses = 0");
+  if (!v.IsTypedArray() || v.As<Napi::TypedArray>().TypedArrayType() != napi_int32_array)
+    typeError(env, "labels must be an Int32Array");
+  Napi::Int32Array a = v.As<Napi::Int32Array>();
+  if (a.ElementLength() < static_cast<size_t>(rows))
+    rangeError(env, "labels holds " + std::to_string(a.ElementLength()) + " ids; " + std::to_string(rows) + " needed");
+  const int32_t* d = a.Data();
+  for (int i = 0; i < rows; ++i)
+    if (d[i] < 0 || d[i] >= C) rangeError(env, "label " + std::to_string(d[i]) + " out of range [0, " + std::to_string(C) + ")");
+  return d;
+}
+
+// step(real, z, labels, batch) on either trainer: the arguments checked, the losses as an object
+// (and, for what only one trainer reports, in *result).
+template <class Gan>
+Napi::Object stepWith(Gan& gan, const Napi::CallbackInfo& info, int maxBatch, StepResult* result = nullptr) {
+  Napi::Env env = info.Env();
+  const int B = countArg(env, info[3], maxBatch);
+  const float* real = rowsArg(env, info[0], B, gan.imgDim(), "real");
+  const float* z = rowsArg(env, info[1], B, gan.zDim(), "z");
+  const int32_t* labels = labelsArg(env, info[2], B, gan.spec().numClasses);
+  const StepResult r = gan.step(real, z, labels, B);
+  Napi::Object o = Napi::Object::New(env);
+  o.Set("dLoss", r.dLoss);
+  o.Set("gLoss", r.gLoss);
+  o.Set("dAcc", r.dAcc);
+  o.Set("dReal", r.dReal);
+  o.Set("dFake", r.dFake);
+  if (result) *result = r;
+  return o;
+}
+
+// generate(z, labels, n) on either trainer.
+template <class Gan>
+Napi::Value generateWith(Gan& gan, const Napi::CallbackInfo& info, int maxCount) {
+  Napi::Env env = info.Env();
+  const int n = countArg(env, info[2], maxCount);
+  const float* z = rowsArg(env, info[0], n, gan.zDim(), "z");
+  const int32_t* labels = labelsArg(env, info[1], n, gan.spec().numClasses);
+  Napi::Float32Array out = Napi::Float32Array::New(env, static_cast<size_t>(n) * gan.imgDim());
+  gan.generate(z, labels, n, out.Data());
+  return out;
+}
+
+// setOptimizerState's argument: { step, g: { m, v }, d: { m, v } }, its shape checked.
+struct OptimizerStateArg {
+  long step;
+  Napi::Object g, d;
+};
+
+OptimizerStateArg optimizerStateArg(Napi::Env env, Napi::Value v) {
+  if (!v.IsObject()) typeError(env, "optimizer state must be an object");
+  Napi::Object o = v.As<Napi::Object>();
+  Napi::Value st = o.Get("step");
+  const double step = st.IsNumber() ? st.As<Napi::Number>().DoubleValue() : -1;
+  if (!(step >= 0 && std::floor(step) == step)) rangeError(env, "state.step must be a non-negative integer");
+  auto part = [&](const char* key) {
+    Napi::Value p = o.Get(key);
+    if (!p.IsObject()) typeError(env, std::string("state.") + key + " must be { m, v }");
+    return p.As<Napi::Object>();
+  };
+  return {static_cast<long>(step), part("g"), part("d")};
+}
+
 class GanWrap : public Napi::ObjectWrap<GanWrap> {
  public:
   static Napi::Function Define(Napi::Env env) {
@@ -160,53 +247,12 @@ class GanWrap : public Napi::ObjectWrap<GanWrap> {
  private:
   std::unique_ptr<MlpGan> gan_;
 
-  int batchArg(Napi::Env env, Napi::Value v) {
-    if (!v.IsNumber()) typeError(env, "batch/n must be a number");
-    const double d = v.As<Napi::Number>().DoubleValue();
-    if (!(d >= 1 && d <= (1 << 24) && std::floor(d) == d)) rangeError(env, "batch/n must be a positive integer");
-    return static_cast<int>(d);
-  }
-
-  const float* rowsArg(Napi::Env env, Napi::Value v, int rows, int width, const char* what) {
-    Napi::Float32Array a = asF32(env, v, what);
-    const size_t need = static_cast<size_t>(rows) * width;
-    if (a.ElementLength() < need)
-      rangeError(env, std::string(what) + " holds " + std::to_string(a.ElementLength()) + " floats; " +
-                          std::to_string(rows) + "×" + std::to_string(width) + " needed");
-    return a.Data();
-  }
-
-  const int32_t* labelsArg(Napi::Env env, Napi::Value v, int rows) {
-    const int C = gan_->spec().numClasses;
-    if (v.IsNull() || v.IsUndefined()) {
-      if (C > 0) typeError(env, "labels (Int32Array) are required: numClasses = " + std::to_string(C));
-      return nullptr;
-    }
-    if (C == 0) typeError(env, "labels must be null: numClasses = 0");
-    if (!v.IsTypedArray() || v.As<Napi::TypedArray>().TypedArrayType() != napi_int32_array)
-      typeError(env, "labels must be an Int32Array");
-    Napi::Int32Array a = v.As<Napi::Int32Array>();
-    if (a.ElementLength() < static_cast<size_t>(rows))
-      rangeError(env, "labels holds " + std::to_string(a.ElementLength()) + " ids; " + std::to_string(rows) + " needed");
-    const int32_t* d = a.Data();
-    for (int i = 0; i < rows; ++i)
-      if (d[i] < 0 || d[i] >= C) rangeError(env, "label " + std::to_string(d[i]) + " out of range [0, " + std::to_string(C) + ")");
-    return d;
-  }
+  // Batches and sample counts up to 2^24 rows.
+  static constexpr int kMaxRows = 1 << 24;
 
   Napi::Value Step(const Napi::CallbackInfo& info) {
-    Napi::Env env = info.Env();
-    const int B = batchArg(env, info[3]);
-    const float* real = rowsArg(env, info[0], B, gan_->imgDim(), "real");
-    const float* z = rowsArg(env, info[1], B, gan_->zDim(), "z");
-    const int32_t* labels = labelsArg(env, info[2], B);
-    const StepResult r = gan_->step(real, z, labels, B);
-    Napi::Object o = Napi::Object::New(env);
-    o.Set("dLoss", r.dLoss);
-    o.Set("gLoss", r.gLoss);
-    o.Set("dAcc", r.dAcc);
-    o.Set("dReal", r.dReal);
-    o.Set("dFake", r.dFake);
+    StepResult r;
+    Napi::Object o = stepWith(*gan_, info, kMaxRows, &r);
     if (gan_->spec().auxClassifier) {
       o.Set("dClassReal", r.dClassReal);
       o.Set("dClassFake", r.dClassFake);
@@ -214,15 +260,7 @@ class GanWrap : public Napi::ObjectWrap<GanWrap> {
     return o;
   }
 
-  Napi::Value Generate(const Napi::CallbackInfo& info) {
-    Napi::Env env = info.Env();
-    const int n = batchArg(env, info[2]);
-    const float* z = rowsArg(env, info[0], n, gan_->zDim(), "z");
-    const int32_t* labels = labelsArg(env, info[1], n);
-    Napi::Float32Array out = Napi::Float32Array::New(env, static_cast<size_t>(n) * gan_->imgDim());
-    gan_->generate(z, labels, n, out.Data());
-    return out;
-  }
+  Napi::Value Generate(const Napi::CallbackInfo& info) { return generateWith(*gan_, info, kMaxRows); }
 
   Napi::Value GetWeights(const Napi::CallbackInfo& info) {
     Napi::Env env = info.Env();
@@ -260,17 +298,7 @@ class GanWrap : public Napi::ObjectWrap<GanWrap> {
 
   void SetOptimizerState(const Napi::CallbackInfo& info) {
     Napi::Env env = info.Env();
-    if (!info[0].IsObject()) typeError(env, "optimizer state must be an object");
-    Napi::Object o = info[0].As<Napi::Object>();
-    Napi::Value st = o.Get("step");
-    const double step = st.IsNumber() ? st.As<Napi::Number>().DoubleValue() : -1;
-    if (!(step >= 0 && std::floor(step) == step)) rangeError(env, "state.step must be a non-negative integer");
-    auto check = [&](const char* key) {
-      Napi::Value v = o.Get(key);
-      if (!v.IsObject()) typeError(env, std::string("state.") + key + " must be { m, v }");
-      return v.As<Napi::Object>();
-    };
-    Napi::Object g = check("g"), d = check("d");
+    const auto [step, g, d] = optimizerStateArg(env, info[0]);
     // Validate all four lists before writing: a bad state leaves the trainer untouched.
     checkTensors(env, g.Get("m"), gan_->G, "state.g.m");
     checkTensors(env, g.Get("v"), gan_->G, "state.g.v");
@@ -280,7 +308,7 @@ class GanWrap : public Napi::ObjectWrap<GanWrap> {
     readTensors(g.Get("v"), gan_->G, gan_->G.v.data());
     readTensors(d.Get("m"), gan_->D, gan_->D.m.data());
     readTensors(d.Get("v"), gan_->D, gan_->D.v.data());
-    gan_->t = static_cast<long>(step);
+    gan_->t = step;
   }
 
   Napi::Value GradNorms(const Napi::CallbackInfo& info) { return numbers(info.Env(), gan_->gradNorms()); }
@@ -402,65 +430,11 @@ class DcganWrap : public Napi::ObjectWrap<DcganWrap> {
  private:
   std::unique_ptr<Dcgan> gan_;
 
-  int countArg(Napi::Env env, Napi::Value v) {
-    if (!v.IsNumber()) typeError(env, "batch/n must be a number");
-    const double d = v.As<Napi::Number>().DoubleValue();
-    if (!(d >= 1 && d <= (1 << 16) && std::floor(d) == d)) rangeError(env, "batch/n must be a positive integer");
-    return static_cast<int>(d);
-  }
+  // Batches and sample counts up to 2^16 images.
+  static constexpr int kMaxImages = 1 << 16;
 
-  const float* rowsArg(Napi::Env env, Napi::Value v, int rows, int width, const char* what) {
-    Napi::Float32Array a = asF32(env, v, what);
-    const size_t need = static_cast<size_t>(rows) * width;
-    if (a.ElementLength() < need)
-      rangeError(env, std::string(what) + " holds " + std::to_string(a.ElementLength()) + " floats; " +
-                          std::to_string(rows) + "×" + std::to_string(width) + " needed");
-    return a.Data();
-  }
-
-  const int32_t* labelsArg(Napi::Env env, Napi::Value v, int rows) {
-    const int C = gan_->spec().numClasses;
-    if (v.IsNull() || v.IsUndefined()) {
-      if (C > 0) typeError(env, "labels (Int32Array) are required: numClasses = " + std::to_string(C));
-      return nullptr;
-    }
-    if (C == 0) typeError(env, "labels must be null: numClasses = 0");
-    if (!v.IsTypedArray() || v.As<Napi::TypedArray>().TypedArrayType() != napi_int32_array)
-      typeError(env, "labels must be an Int32Array");
-    Napi::Int32Array a = v.As<Napi::Int32Array>();
-    if (a.ElementLength() < static_cast<size_t>(rows))
-      rangeError(env, "labels holds " + std::to_string(a.ElementLength()) + " ids; " + std::to_string(rows) + " needed");
-    const int32_t* d = a.Data();
-    for (int i = 0; i < rows; ++i)
-      if (d[i] < 0 || d[i] >= C) rangeError(env, "label " + std::to_string(d[i]) + " out of range [0, " + std::to_string(C) + ")");
-    return d;
-  }
-
-  Napi::Value Step(const Napi::CallbackInfo& info) {
-    Napi::Env env = info.Env();
-    const int B = countArg(env, info[3]);
-    const float* real = rowsArg(env, info[0], B, gan_->imgDim(), "real");
-    const float* z = rowsArg(env, info[1], B, gan_->zDim(), "z");
-    const int32_t* labels = labelsArg(env, info[2], B);
-    const StepResult r = gan_->step(real, z, labels, B);
-    Napi::Object o = Napi::Object::New(env);
-    o.Set("dLoss", r.dLoss);
-    o.Set("gLoss", r.gLoss);
-    o.Set("dAcc", r.dAcc);
-    o.Set("dReal", r.dReal);
-    o.Set("dFake", r.dFake);
-    return o;
-  }
-
-  Napi::Value Generate(const Napi::CallbackInfo& info) {
-    Napi::Env env = info.Env();
-    const int n = countArg(env, info[2]);
-    const float* z = rowsArg(env, info[0], n, gan_->zDim(), "z");
-    const int32_t* labels = labelsArg(env, info[1], n);
-    Napi::Float32Array out = Napi::Float32Array::New(env, static_cast<size_t>(n) * gan_->imgDim());
-    gan_->generate(z, labels, n, out.Data());
-    return out;
-  }
+  Napi::Value Step(const Napi::CallbackInfo& info) { return stepWith(*gan_, info, kMaxImages); }
+  Napi::Value Generate(const Napi::CallbackInfo& info) { return generateWith(*gan_, info, kMaxImages); }
 
   Napi::Value GetWeights(const Napi::CallbackInfo& info) {
     Napi::Env env = info.Env();
@@ -500,17 +474,7 @@ class DcganWrap : public Napi::ObjectWrap<DcganWrap> {
 
   void SetOptimizerState(const Napi::CallbackInfo& info) {
     Napi::Env env = info.Env();
-    if (!info[0].IsObject()) typeError(env, "optimizer state must be an object");
-    Napi::Object o = info[0].As<Napi::Object>();
-    Napi::Value st = o.Get("step");
-    const double step = st.IsNumber() ? st.As<Napi::Number>().DoubleValue() : -1;
-    if (!(step >= 0 && std::floor(step) == step)) rangeError(env, "state.step must be a non-negative integer");
-    auto part = [&](const char* key) {
-      Napi::Value v = o.Get(key);
-      if (!v.IsObject()) typeError(env, std::string("state.") + key + " must be { m, v }");
-      return v.As<Napi::Object>();
-    };
-    Napi::Object g = part("g"), d = part("d");
+    const auto [step, g, d] = optimizerStateArg(env, info[0]);
     Dcgan& n = *gan_;
     checkSets(env, g.Get("m"), {&n.G}, "state.g.m");
     checkSets(env, g.Get("v"), {&n.G}, "state.g.v");
@@ -520,7 +484,7 @@ class DcganWrap : public Napi::ObjectWrap<DcganWrap> {
     readSets(g.Get("v"), {{&n.G, n.G.v.data()}});
     readSets(d.Get("m"), {{&n.D, n.D.m.data()}});
     readSets(d.Get("v"), {{&n.D, n.D.v.data()}});
-    n.t = static_cast<long>(step);
+    n.t = step;
   }
 
   Napi::Value GradNorms(const Napi::CallbackInfo& info) { return numbers(info.Env(), gan_->gradNorms()); }

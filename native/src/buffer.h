@@ -1,10 +1,12 @@
 // A zero-initialised, 64-byte-aligned float buffer (cache-line and AVX-512 aligned).
 #pragma once
 
+#include <cmath>
 #include <cstddef>
 #include <cstdlib>
 #include <cstring>
 #include <new>
+#include <vector>
 
 namespace genlab {
 
@@ -40,5 +42,19 @@ class FloatBuf {
   float* p_ = nullptr;
   size_t n_ = 0;
 };
+
+// The L2 norm of each tensor in a flat parameter set (whose offset/count list its tensors),
+// read from `base` (its weights or its gradients): what each epoch's report shows.
+template <class Set>
+std::vector<double> tensorNorms(const Set& set, const float* base) {
+  std::vector<double> out;
+  for (size_t i = 0; i < set.tensors(); ++i) {
+    double s = 0;
+    const float* t = base + set.offset[i];
+    for (size_t j = 0; j < set.count[i]; ++j) s += static_cast<double>(t[j]) * t[j];
+    out.push_back(std::sqrt(s));
+  }
+  return out;
+}
 
 }  // namespace genlab

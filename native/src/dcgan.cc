@@ -390,26 +390,8 @@ void Dcgan::generate(const float* z, const int32_t* labels, int n, float* out) {
   std::memcpy(out, gen_.out.data(), sizeof(float) * n * imgDim());
 }
 
-std::vector<double> Dcgan::gradNorms() const {
-  std::vector<double> out;
-  for (size_t i = 0; i < G.tensors(); ++i) {
-    double s = 0;
-    const float* g = G.grads.data() + G.offset[i];
-    for (size_t j = 0; j < G.count[i]; ++j) s += static_cast<double>(g[j]) * g[j];
-    out.push_back(std::sqrt(s));
-  }
-  return out;
-}
+std::vector<double> Dcgan::gradNorms() const { return tensorNorms(G, G.grads.data()); }
 
-std::vector<double> Dcgan::weightNorms() const {
-  std::vector<double> out;
-  for (size_t i = 0; i < G.tensors(); ++i) {
-    double s = 0;
-    const float* w = G.p(static_cast<int>(i));
-    for (size_t j = 0; j < G.count[i]; ++j) s += static_cast<double>(w[j]) * w[j];
-    out.push_back(std::sqrt(s));
-  }
-  return out;
-}
+std::vector<double> Dcgan::weightNorms() const { return tensorNorms(G, G.params.data()); }
 
 }  // namespace genlab

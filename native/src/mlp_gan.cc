@@ -266,26 +266,8 @@ void MlpGan::generate(const float* z, const int32_t* labels, int n, float* out) 
   }
 }
 
-std::vector<double> MlpGan::gradNorms() const {
-  std::vector<double> out;
-  for (size_t i = 0; i < G.tensors(); ++i) {
-    double s = 0;
-    const float* g = G.grads.data() + G.offset[i];
-    for (size_t j = 0; j < G.count[i]; ++j) s += static_cast<double>(g[j]) * g[j];
-    out.push_back(std::sqrt(s));
-  }
-  return out;
-}
+std::vector<double> MlpGan::gradNorms() const { return tensorNorms(G, G.grads.data()); }
 
-std::vector<double> MlpGan::weightNorms() const {
-  std::vector<double> out;
-  for (size_t i = 0; i < G.tensors(); ++i) {
-    double s = 0;
-    const float* w = G.params.data() + G.offset[i];
-    for (size_t j = 0; j < G.count[i]; ++j) s += static_cast<double>(w[j]) * w[j];
-    out.push_back(std::sqrt(s));
-  }
-  return out;
-}
+std::vector<double> MlpGan::weightNorms() const { return tensorNorms(G, G.params.data()); }
 
 }  // namespace genlab
