@@ -88,11 +88,16 @@ describe.skipIf(!addon)("native DCGAN", () => {
         for (const [net, a, b2] of [["G", trainables(nw.g, 6), trainables(rw.g, 6)], ["D", dTensors(trainables(nw.d, 2)), dTensors(trainables(rw.d, 2))]] as const) {
           const { over, total, max } = differing(a, b2, 1e-5);
           expect(over / total, `${net} share of weights off by > 1e-5`).toBeLessThan(1e-4);
-          expect(max, `${net} largest difference`).toBeLessThanOrEqual(2 * ADAM.lr * (i + 1) + 1e-6);
+          expect(max, `${net} largest difference`).toBeLessThanOrEqual(2 * ADAM.lr + 1e-6);
         }
         const stats = (w: Float32Array[], k: number) => w.slice(-k);
         expect(worst(stats(nw.g, 6), stats(rw.g, 6)).err, "G batch-norm statistics").toBeLessThan(1e-4);
         expect(worst(stats(nw.d, 2), stats(rw.d, 2)).err, "D batch-norm statistics").toBeLessThan(1e-4);
+        // Each step is compared from the same state: the few noise-driven ±lr steps above would
+        // otherwise feed every later gradient (how many there are depends on the CPU's BLAS
+        // kernels), and the comparison would measure that chaos instead of the step's arithmetic.
+        nat.setWeights(ref.getWeights());
+        nat.setOptimizerState(ref.getOptimizerState());
       }
       // The running statistics moved (tf.layers updates them on every training-mode call).
       expect(worst([nat.getWeights().g.at(-1)!], [init.g.at(-1)!]).err).toBeGreaterThan(1e-3);
