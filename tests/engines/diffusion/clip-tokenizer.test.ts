@@ -1,4 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { spawnSync } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { ClipTokenizer } from "../../../src/engines/diffusion/local/clip-tokenizer.ts";
 import { tempDir } from "../../support/config.ts";
@@ -33,6 +35,14 @@ const reference: [string, number[]][] = [
   ["", [49406, 49407]],
 ];
 
+/**
+ * Tricky prompts (CJK ideographs, zero-width and format characters, emoji joined with U+200D, control
+ * characters, HTML entities, odd whitespace) with the ids transformers 4.57's CLIPTokenizer gives them
+ * on the path a plain `pip install diffusers transformers` takes (no ftfy), recorded by
+ * reference_clip_tokenizer.py from the library itself.
+ */
+const recorded = JSON.parse(readFileSync(new URL("./clip-tokenizer-reference.json", import.meta.url), "utf8")) as { transformers: string; cases: [string, number[]][] };
+
 describe("CLIP BPE tokenizer", () => {
   it("has the 49,408-token vocabulary with BOS 49406 and EOS 49407", () => {
     expect(Object.keys(clipVocabulary().vocab)).toHaveLength(49408);
@@ -54,8 +64,28 @@ describe("CLIP BPE tokenizer", () => {
     expect(ids.slice(1, 76).every((id) => id === 16403)).toBe(true);
   });
 
-  it("unescapes HTML entities as CLIP's basic_clean does", () => {
-    expect(tokenizer.tokenize("cats &amp; dogs")).toEqual(tokenizer.tokenize("cats & dogs"));
+  it.each(recorded.cases)(`%j → the ids transformers ${recorded.transformers}'s CLIPTokenizer gives without ftfy`, (text, ids) => {
+    const encoded = tokenizer.encode(text);
+    expect(encoded.slice(0, ids.length)).toEqual(ids);
+    expect(new Set(encoded.slice(ids.length))).toEqual(new Set([49407]));
+  });
+
+  it("keeps HTML entities as typed, as transformers does without ftfy (OpenAI's CLIP would unescape them)", () => {
+    expect(tokenizer.tokenize("cats &amp; dogs")).not.toEqual(tokenizer.tokenize("cats & dogs"));
+    expect(tokenizer.tokenize("&amp;")).toEqual([261, 6259, 282]); // "&", "amp", ";"
+  });
+
+  // Where a Python with transformers 4.x is at hand (GENLAB_TRANSFORMERS_PYTHON), the recorded ids are
+  // checked against the library again, so the fixture cannot drift from what it claims to be.
+  const python = process.env.GENLAB_TRANSFORMERS_PYTHON;
+  it.runIf(python)("the recorded ids are what the installed transformers gives today", () => {
+    const dir = join(tempDir("genlab-clip-ref-"), "tokenizer");
+    writeClipTokenizer(dir);
+    const script = new URL("./reference_clip_tokenizer.py", import.meta.url).pathname;
+    const run = spawnSync(python!, [script, dir], { input: JSON.stringify(recorded.cases.map(([p]) => p)), encoding: "utf8" });
+    expect(run.stderr.split("\n").filter((l) => l.includes("Error")).join("\n")).toBe("");
+    expect(run.status).toBe(0);
+    expect((JSON.parse(run.stdout) as { ids: number[][] }).ids).toEqual(recorded.cases.map(([, ids]) => ids));
   });
 
   it("reads a diffusers tokenizer folder and its padding token (SD 2.x pads with \"!\", id 0)", () => {

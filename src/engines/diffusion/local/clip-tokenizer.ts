@@ -3,7 +3,7 @@ import { join } from "node:path";
 
 /**
  * CLIP's byte-level BPE tokenizer, as Stable Diffusion's text encoder expects it: the text is
- * cleaned (HTML entities, whitespace) and lower-cased, split with CLIP's regex, each piece's
+ * cleaned as transformers' CLIPTokenizer does without ftfy (see `clean`) and lower-cased, split with CLIP's regex, each piece's
  * UTF-8 bytes mapped to printable characters, merged by rank with `</w>` marking the end of a
  * word, then framed by BOS/EOS and padded to the context length (77).
  */
@@ -128,27 +128,46 @@ export function byteToUnicode(): string[] {
   return table;
 }
 
-const ENTITIES: Record<string, string> = { amp: "&", lt: "<", gt: ">", quot: '"', apos: "'", nbsp: " " };
-
-/** CLIP's basic_clean + whitespace_clean + lower(), without ftfy: entities, NFC, control characters, runs of whitespace. */
+/**
+ * The cleanup transformers' CLIPTokenizer (the Python tokenizer diffusers' SD pipelines load,
+ * transformers 4.x) does when ftfy is not installed, which is what a plain `pip install diffusers
+ * transformers` gets: `BasicTokenizer(strip_accents=False, do_split_on_punc=False)`. It drops control
+ * and format characters (every Unicode category C*: U+200B, U+200D, U+00AD, U+FEFF, \x07, \x0b …)
+ * rather than spacing them, so "👩‍🚀" stays one piece; turns \t \n \r and Zs spaces into " "; puts
+ * spaces around CJK ideographs (each becomes its own piece); NFC; splits on whitespace; lower-cases.
+ * It does not unescape HTML ("&amp;" stays as typed). With ftfy installed, transformers instead runs
+ * ftfy.fix_text, and OpenAI's CLIP also unescapes HTML; transformers 5's tokenizers-backed
+ * CLIPTokenizer differs again on these rare characters. Pinned by tests/engines/diffusion/clip-tokenizer-reference.json.
+ */
 function clean(text: string): string {
-  let t = text;
-  for (let i = 0; i < 2; i++) {
-    // CLIP unescapes twice ("&amp;amp;" → "&").
-    t = t.replace(/&(#x[0-9a-f]+|#\d+|[a-z]+);/gi, (m, e: string) => {
-      if (e[0] === "#") {
-        const code = e[1] === "x" || e[1] === "X" ? parseInt(e.slice(2), 16) : parseInt(e.slice(1), 10);
-        return code > 0 && code < 0x110000 ? String.fromCodePoint(code) : m;
-      }
-      return ENTITIES[e.toLowerCase()] ?? m;
-    });
+  let kept = "";
+  for (const ch of text) {
+    const cp = ch.codePointAt(0)!;
+    if (ch === "\t" || ch === "\n" || ch === "\r" || /\p{Zs}/u.test(ch)) kept += " ";
+    else if (cp === 0 || cp === 0xfffd || /\p{C}/u.test(ch)) continue;
+    else kept += isCjkIdeograph(cp) ? ` ${ch} ` : ch;
   }
-  return t
+  // After the cleanup only " ", U+2028 and U+2029 are left of what Python's str.split() splits on.
+  return kept
     .normalize("NFC")
-    .replace(/[\p{Cc}\p{Cf}]/gu, " ")
-    .replace(/\s+/g, " ")
-    .trim()
-    .toLowerCase();
+    .split(/[ \u2028\u2029]+/)
+    .filter((w) => w !== "")
+    .map((w) => w.toLowerCase())
+    .join(" ");
+}
+
+/** BasicTokenizer._is_chinese_char: the CJK Unified Ideographs blocks and their extensions and compatibility blocks. */
+function isCjkIdeograph(cp: number): boolean {
+  return (
+    (cp >= 0x4e00 && cp <= 0x9fff) ||
+    (cp >= 0x3400 && cp <= 0x4dbf) ||
+    (cp >= 0x20000 && cp <= 0x2a6df) ||
+    (cp >= 0x2a700 && cp <= 0x2b73f) ||
+    (cp >= 0x2b740 && cp <= 0x2b81f) ||
+    (cp >= 0x2b820 && cp <= 0x2ceaf) ||
+    (cp >= 0xf900 && cp <= 0xfaff) ||
+    (cp >= 0x2f800 && cp <= 0x2fa1f)
+  );
 }
 
 function readJson(path: string): Record<string, unknown> | undefined {
