@@ -44,6 +44,8 @@ export interface TinySdOptions {
   sampleSize?: number;
   scheduler?: Record<string, unknown>;
   seed?: number;
+  /** The UNet's weights of 1 KiB or more in unet/model.onnx_data, as exports of real (> 2 GB) UNets have them; `hidden` ≥ 64 puts text_proj there. */
+  externalData?: boolean;
 }
 
 const T_FLOAT = 1;
@@ -108,7 +110,7 @@ export function writeTinySd(dir: string, o: TinySdOptions = {}): string {
       { op: "Tanh", inputs: ["timed"], outputs: ["eps"] },
       toOut("eps", "out_sample"),
     ],
-  });
+  }, o.externalData ? join(dir, "unet", "model.onnx_data") : undefined);
 
   // VAE decoder: an 8×8-stride transposed convolution, 4 latent channels → 3 colours in [-1, 1].
   writeModel(join(dir, "vae_decoder", "model.onnx"), {

@@ -1,6 +1,7 @@
-import { existsSync, readFileSync } from "node:fs";
-import { basename, join, resolve } from "node:path";
+import { existsSync, readFileSync, statSync } from "node:fs";
+import { basename, dirname, join, relative, resolve } from "node:path";
 import { EngineUnavailableError } from "../../errors.ts";
+import { OnnxFileError, onnxExternalDataFiles } from "../../runtime/onnx-files.ts";
 import { schedulerForClass, type SchedulerConfig, type SchedulerName } from "../schedulers/index.ts";
 
 /**
@@ -14,7 +15,11 @@ export const requiredFiles = [
   "tokenizer/vocab.json",
   "tokenizer/merges.txt",
   "scheduler/scheduler_config.json",
+  // Its sample_size is the native image size; diffusers cannot load a UNet without it either.
+  "unet/config.json",
 ] as const;
+
+const graphs = ["text_encoder/model.onnx", "unet/model.onnx", "vae_decoder/model.onnx"] as const;
 
 export interface SdModelFolder {
   dir: string;
@@ -34,7 +39,11 @@ export interface SdModelFolder {
 export function readModelFolder(dir: string): SdModelFolder {
   const abs = resolve(dir);
   if (!existsSync(abs)) throw new EngineUnavailableError(`SD_MODEL_DIR points to ${abs}, which does not exist: export a model there with scripts/export-sd.sh.`);
-  const missing = requiredFiles.filter((f) => !existsSync(join(abs, f)));
+  const missing: string[] = requiredFiles.filter((f) => !existsSync(join(abs, f)));
+  // The external data files each graph names (unet/model.onnx_data …) are required too.
+  for (const graph of graphs.filter((g) => !missing.includes(g))) {
+    for (const file of externalData(abs, graph)) if (!existsSync(join(abs, file)) && !missing.includes(file)) missing.push(file);
+  }
   if (missing.length) {
     throw new EngineUnavailableError(`The Stable Diffusion model in ${abs} lacks ${missing.join(", ")}: export it again with scripts/export-sd.sh (diffusers ONNX layout).`);
   }
@@ -45,17 +54,37 @@ export function readModelFolder(dir: string): SdModelFolder {
   const name = typeof index?._name_or_path === "string" && index._name_or_path ? index._name_or_path : basename(abs);
   const kind = scheduler._class_name === "LCMScheduler" || /lcm/i.test(name) ? "lcm" : /turbo/i.test(name) ? "turbo" : "standard";
   const sampleSize = Number(unet?.sample_size);
+  if (!Number.isInteger(sampleSize) || sampleSize <= 0) {
+    throw new EngineUnavailableError(`The Stable Diffusion model in ${abs} has no sample_size in unet/config.json, so its image size is unknown: copy that file from the model's unet folder or export it again with scripts/export-sd.sh.`);
+  }
   return {
     dir: abs,
     name,
     scheduler,
     defaultScheduler: schedulerForClass(scheduler._class_name),
     scalingFactor: typeof vae?.scaling_factor === "number" ? vae.scaling_factor : 0.18215,
-    imageSize: Number.isInteger(sampleSize) && sampleSize > 0 ? sampleSize * 8 : 512,
+    imageSize: sampleSize * 8,
     kind,
   };
 }
 
+/** The external data files a graph names, relative to the model folder; one sentence when the graph itself is damaged. */
+function externalData(dir: string, graph: string): string[] {
+  const path = join(dir, graph);
+  try {
+    return onnxExternalDataFiles(path).map((location) => relative(dir, resolve(dirname(path), location)));
+  } catch (error) {
+    if (!(error instanceof OnnxFileError)) throw error;
+    const size = statSync(path).size.toLocaleString("en-US");
+    throw new EngineUnavailableError(`The Stable Diffusion model's ${graph} in ${dir} is not a whole ONNX model (${size} bytes; ${error.message}): copy it again or export it again with scripts/export-sd.sh.`);
+  }
+}
+
 function readJson(path: string): Record<string, unknown> | undefined {
-  return existsSync(path) ? (JSON.parse(readFileSync(path, "utf8")) as Record<string, unknown>) : undefined;
+  if (!existsSync(path)) return undefined;
+  try {
+    return JSON.parse(readFileSync(path, "utf8")) as Record<string, unknown>;
+  } catch (error) {
+    throw new EngineUnavailableError(`${path} is not valid JSON (${error instanceof Error ? error.message : String(error)}): copy it again or export the model again with scripts/export-sd.sh.`);
+  }
 }

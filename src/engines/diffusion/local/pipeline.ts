@@ -6,6 +6,7 @@ import { Rng } from "../../runtime/random.ts";
 import { declaredShape, openOnnxSession, type OnnxModule, type OnnxSessionOptions } from "../../runtime/onnx.ts";
 import type { ImageRequest } from "../provider.ts";
 import { createScheduler, type SchedulerName } from "../schedulers/index.ts";
+import { EngineUnavailableError } from "../../errors.ts";
 import { ClipTokenizer } from "./clip-tokenizer.ts";
 import { readModelFolder, type SdModelFolder } from "./model-dir.ts";
 import { floatTensor, numberTensor, readFloats } from "./tensors.ts";
@@ -50,7 +51,14 @@ export class StableDiffusionPipeline {
   static async load(dir: string, options: OnnxSessionOptions): Promise<StableDiffusionPipeline> {
     const model = readModelFolder(dir);
     const tokenizer = ClipTokenizer.fromDirectory(join(model.dir, "tokenizer"));
-    const open = (sub: string) => openOnnxSession(join(model.dir, sub, "model.onnx"), options);
+    const open = (sub: string) =>
+      openOnnxSession(join(model.dir, sub, "model.onnx"), options).catch((error: unknown) => {
+        // readModelFolder caught what it can see in the files; what onnxruntime still refuses
+        // (an unknown operator, a graph cut exactly between two fields) is one sentence too.
+        const reason = (error instanceof Error ? error.message : String(error)).split("\n")[0]!.slice(0, 300);
+        if (/alloc|out of memory/i.test(reason)) throw error; // the machine, not the files: a retry may do
+        throw new EngineUnavailableError(`onnxruntime could not load ${sub}/model.onnx of the Stable Diffusion model in ${model.dir} (${reason}): export it again with scripts/export-sd.sh.`, { cause: error });
+      });
     // One at a time: a UNet is gigabytes, and a failure should name the first broken part.
     const text = await open("text_encoder");
     const unet = await open("unet");
