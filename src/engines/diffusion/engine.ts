@@ -52,7 +52,7 @@ export class DiffusionEngine implements Engine<DiffusionParams> {
   status(): EngineStatus {
     if (this.providers.length) return { ready: true, detail: [...this.providers.map((p) => p.describe()), ...this.problems].join(" ") };
     if (this.problems.length) return { ready: false, detail: this.problems.join(" ") };
-    return { ready: false, detail: "no model — set SD_MODEL_DIR to an exported ONNX model, or HF_TOKEN with SD_HF_MODEL (or SD_HF_ENDPOINT_URL) for Hugging Face Inference." };
+    return { ready: false, detail: "no model — set SD_MODEL_DIR to an exported ONNX model, or HF_TOKEN for Hugging Face Inference (SD_HF_MODEL / SD_HF_PROVIDER / SD_HF_ENDPOINT_URL choose another model)." };
   }
 
   /** The provider a request names ("local"/"hf"), or the first configured. */

@@ -98,8 +98,9 @@ describe("remote provider: Hugging Face Inference against a local server", () =>
   });
 
   it("names the missing setting when the token or the model is absent", () => {
-    expect(new DiffusionEngine({}).status()).toEqual({ ready: false, detail: "no model — set SD_MODEL_DIR to an exported ONNX model, or HF_TOKEN with SD_HF_MODEL (or SD_HF_ENDPOINT_URL) for Hugging Face Inference." });
-    expect(new DiffusionEngine({ hfToken: TOKEN }).status()).toEqual({ ready: false, detail: "Hugging Face Inference needs a model: set SD_HF_MODEL (e.g. stabilityai/stable-diffusion-xl-base-1.0) or SD_HF_ENDPOINT_URL." });
+    expect(new DiffusionEngine({}).status()).toEqual({ ready: false, detail: "no model — set SD_MODEL_DIR to an exported ONNX model, or HF_TOKEN for Hugging Face Inference (SD_HF_MODEL / SD_HF_PROVIDER / SD_HF_ENDPOINT_URL choose another model)." });
+    // HF_TOKEN alone is enough: a pinned model and provider (remote-default.test.ts draws with them).
+    expect(new DiffusionEngine({ hfToken: TOKEN }).status()).toEqual({ ready: true, detail: "Hugging Face Inference: black-forest-labs/FLUX.1-schnell via fal-ai." });
     expect(new DiffusionEngine({ hfModel: "stabilityai/sd-turbo" }).status().detail).toBe("Hugging Face Inference needs a token: set HF_TOKEN (huggingface.co/settings/tokens).");
     expect(() => new DiffusionEngine({}).validate({ prompt: "a city" })).toThrow(/^Stable Diffusion is not set up here: no model — set SD_MODEL_DIR/);
     expect(new DiffusionEngine({ modelDir: "/nonexistent/sd" }).status().detail).toBe("SD_MODEL_DIR points to /nonexistent/sd, which does not exist: export a model there with scripts/export-sd.sh.");
