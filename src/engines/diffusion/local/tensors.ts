@@ -15,14 +15,18 @@ export function floatTensor(ort: OnnxModule, session: InferenceSession, input: s
   throw new Error(`the model's input "${input}" is ${type}; GenLab expects float32 or float16`);
 }
 
-/** Integers (token ids, timesteps) in the declared type: int64, int32, or a float type. */
+/**
+ * Integers (token ids, timesteps) in the declared type: int64, int32, or a float type. A float
+ * timestep (Karras sigmas give 687.15) is cast as optimum's and diffusers' ONNX pipelines cast
+ * it, `np.array([t], dtype=np.int64)`: truncated, not rounded.
+ */
 export function numberTensor(ort: OnnxModule, session: InferenceSession, input: string, values: number[], dims: number[]): Tensor {
   const type = inputType(session, input) ?? "int64";
   switch (type) {
     case "int64":
-      return new ort.Tensor("int64", BigInt64Array.from(values, (v) => BigInt(Math.round(v))), dims);
+      return new ort.Tensor("int64", BigInt64Array.from(values, (v) => BigInt(Math.trunc(v))), dims);
     case "int32":
-      return new ort.Tensor("int32", Int32Array.from(values, (v) => Math.round(v)), dims);
+      return new ort.Tensor("int32", Int32Array.from(values, (v) => Math.trunc(v)), dims);
     case "float32":
       return new ort.Tensor("float32", Float32Array.from(values), dims);
     case "float16":
