@@ -23,11 +23,13 @@ const LAYERS: [area: string, rank: number][] = [
   // The engines' front door (the registry every engine is reached through) sits above them.
   ["engines/index.ts", 26],
   ["engines/registry.ts", 25],
+  ["engines/threaded", 24], // runs the GAN and evaluation engines in worker threads
   ["engines/eval", 22], // judges the GAN engine's generators
   ["engines/gan", 20],
   ["engines/biggan", 20],
   ["engines/diffusion", 20],
   ["engines/runtime", 15], // sessions, backends, random numbers: shared by every engine
+  ["engines/params.ts", 12], // request fields every engine parses
   ["engines/errors.ts", 10], // the engines' shared vocabulary
   ["engines/types.ts", 10],
   ["images", 5],

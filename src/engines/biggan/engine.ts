@@ -1,5 +1,6 @@
-import { randomInt } from "node:crypto";
+import { z } from "zod";
 import { EngineInputError, EngineUnavailableError } from "../errors.ts";
+import { number, parseParams, seed, wholeNumber } from "../params.ts";
 import type { Engine, EngineStatus, GenerateContext, GenerationResult } from "../types.ts";
 import { ImageNetClasses, type ClassMix } from "./classes.ts";
 import { BigGanGenerator, type GeneratorOptions } from "./generator.ts";
@@ -60,16 +61,19 @@ export class BigGanEngine implements Engine<BigGanParams> {
     const mode = params.mode === "interpolate" ? "interpolate" : "sample";
     const from = this.mix(params.class, "class");
     const to = mode === "interpolate" ? this.mix(params.to ?? params.class, "to") : null;
-    const truncation = params.truncation === undefined || params.truncation === null ? DEFAULT_TRUNCATION : Number(params.truncation);
-    if (!Number.isFinite(truncation) || truncation <= 0 || truncation > 1) {
-      throw new EngineInputError(`truncation must be a number above 0 and at most 1 (e.g. 0.4: lower is more typical, higher more varied), not ${String(params.truncation)}.`);
-    }
-    const seed = wholeNumber(params.seed, "seed", 0, 2 ** 32 - 1) ?? randomInt(2 ** 31);
-    const n = wholeNumber(params.n, "n", 1, MAX_IMAGES) ?? (mode === "sample" ? 4 : 1);
-    const steps = wholeNumber(params.steps, "steps", 2, MAX_FRAMES) ?? 8;
-    const toSeed = mode === "interpolate" ? (wholeNumber(params.toSeed, "to_seed", 0, 2 ** 32 - 1) ?? seed) : null;
+    const p = parseParams(
+      z.object({
+        truncation: number("truncation", { min: 0, above: true, max: 1, default: DEFAULT_TRUNCATION, note: "(e.g. 0.4: lower is more typical, higher more varied)" }),
+        seed: seed(),
+        n: wholeNumber("n", 1, MAX_IMAGES, { default: mode === "sample" ? 4 : 1 }),
+        steps: wholeNumber("steps", 2, MAX_FRAMES, { default: 8 }),
+        toSeed: wholeNumber("to_seed", 0, 2 ** 32 - 1),
+      }),
+      params,
+    );
+    const toSeed = mode === "interpolate" ? (p.toSeed ?? p.seed) : null;
     const variationOf = mode === "sample" ? parseVariation(params.variationOf) : null;
-    return { mode, class: canonical(from), truncation, seed, n: mode === "sample" ? n : steps, to: to && canonical(to), toSeed, steps, variationOf };
+    return { mode, class: canonical(from), truncation: p.truncation, seed: p.seed, n: mode === "sample" ? p.n : p.steps, to: to && canonical(to), toSeed, steps: p.steps, variationOf };
   }
 
   async generate(p: BigGanParams, ctx?: GenerateContext): Promise<GenerationResult> {
@@ -181,11 +185,4 @@ function classVector(mix: ClassMix, numClasses: number, classes: ImageNetClasses
 
 function canonical(mix: ClassMix): string {
   return mix.weights.length === 1 ? String(mix.weights[0]!.index) : mix.weights.map((w) => `${w.index}:${Number(w.weight.toFixed(6))}`).join(",");
-}
-
-function wholeNumber(raw: unknown, name: string, min: number, max: number): number | undefined {
-  if (raw === undefined || raw === null || raw === "") return undefined;
-  const v = Number(raw);
-  if (!Number.isInteger(v) || v < min || v > max) throw new EngineInputError(`${name} must be a whole number from ${min} to ${max}, not ${String(raw)}.`);
-  return v;
 }

@@ -1,6 +1,7 @@
 import { LRUCache } from "lru-cache";
-import { randomInt } from "node:crypto";
+import { z } from "zod";
 import { EngineInputError } from "../errors.ts";
+import { field, modelName, number, parseParams, seed, shown, wholeNumber } from "../params.ts";
 import { GanCatalog } from "../gan/catalog.ts";
 import type { LoadedModel } from "../gan/model-files.ts";
 import { GanSampler } from "../gan/sample.ts";
@@ -15,7 +16,8 @@ import { defaultEvalCacheDir } from "./real-stats.ts";
 import type { ReferenceFamily } from "./reference-data.ts";
 import { denoiseFields, distributionChart, evalFields, evalNote } from "./report-view.ts";
 
-export type EvalTask = "distribution" | "denoise";
+const tasks = ["distribution", "denoise"] as const;
+export type EvalTask = (typeof tasks)[number];
 
 export interface EvalParams extends Record<string, unknown> {
   task: EvalTask;
@@ -25,6 +27,11 @@ export interface EvalParams extends Record<string, unknown> {
   /** Denoise only: noise σ on the [-1, 1] pixel scale. */
   sigma: number | null;
 }
+
+const taskSchema = z.object({
+  task: field(z.enum(tasks), (raw) => `task must be "distribution" or "denoise", not "${shown(raw)}".`, () => "distribution" as EvalTask),
+  model: modelName(),
+});
 
 export const LIMITS = {
   distribution: { default: 1000, max: 10_000 },
@@ -56,23 +63,21 @@ export class EvalEngine implements Engine<EvalParams> {
   }
 
   validate(params: Record<string, unknown>): EvalParams {
-    const task = (params.task ?? "distribution") as EvalTask;
-    if (task !== "distribution" && task !== "denoise") throw new EngineInputError(`task must be "distribution" or "denoise", not "${String(params.task)}".`);
-    const model = params.model === undefined || params.model === null || params.model === "" ? this.catalog.defaultName() : String(params.model);
+    const { task, model: asked } = parseParams(taskSchema, params);
+    const model = asked ?? this.catalog.defaultName();
     if (!model) throw new EngineInputError("No GAN model is installed: an admin can train one with `genlab train`.");
     const spec = this.catalog.manifest(model).spec; // throws the "no model named" sentence
     this.classifierDir(spec); // and this one when GenLab cannot judge such images
-    const lim = LIMITS[task];
-    const n = params.n === undefined || params.n === null ? lim.default : Number(params.n);
-    if (!Number.isInteger(n) || n < (task === "distribution" ? 10 : 1) || n > lim.max) throw new EngineInputError(`n must be a whole number from ${task === "distribution" ? 10 : 1} to ${lim.max}, not ${String(params.n)}.`);
-    const seed = params.seed === undefined || params.seed === null ? randomInt(2 ** 31) : Number(params.seed);
-    if (!Number.isInteger(seed) || seed < 0 || seed >= 2 ** 32) throw new EngineInputError(`seed must be a whole number from 0 to 4294967295, not ${String(params.seed)}.`);
-    let sigma: number | null = null;
-    if (task === "denoise") {
-      sigma = params.sigma === undefined || params.sigma === null ? LIMITS.sigma.default : Number(params.sigma);
-      if (!Number.isFinite(sigma) || sigma < 0 || sigma > LIMITS.sigma.max) throw new EngineInputError(`sigma must be a number from 0 to ${LIMITS.sigma.max} (noise on the [-1, 1] pixel scale), not ${String(params.sigma)}.`);
-    }
-    return { task, model, n, seed, sigma };
+    const least = task === "distribution" ? 10 : 1;
+    const { n, seed: s, sigma } = parseParams(
+      z.object({
+        n: wholeNumber("n", least, LIMITS[task].max, { default: LIMITS[task].default }),
+        seed: seed(),
+        sigma: number("sigma", { min: 0, max: LIMITS.sigma.max, default: LIMITS.sigma.default, note: "(noise on the [-1, 1] pixel scale)" }),
+      }),
+      params,
+    );
+    return { task, model, n, seed: s, sigma: task === "denoise" ? sigma : null };
   }
 
   async generate(p: EvalParams, ctx?: GenerateContext): Promise<GenerationResult> {

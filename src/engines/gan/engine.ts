@@ -1,6 +1,7 @@
-import { randomInt } from "node:crypto";
 import { LRUCache } from "lru-cache";
+import { z } from "zod";
 import { EngineInputError, someOf } from "../errors.ts";
+import { isAbsent, modelName, parseParams, seed, wholeNumber } from "../params.ts";
 import { parseVariation, VARIATION_STRENGTH, type VariationOf } from "../runtime/latent.ts";
 import { loadNative, nativeUnavailableReason } from "./native.ts";
 import type { Engine, GenerateContext, GenerationResult } from "../types.ts";
@@ -17,6 +18,8 @@ export interface GanParams extends Record<string, unknown> {
 }
 
 export const MAX_SAMPLES = 64;
+
+const requestSchema = z.object({ model: modelName(), n: wholeNumber("n", 1, MAX_SAMPLES, { default: 16 }), seed: seed() });
 
 /** `/gan sample`: images from GenLab's own trained generators. */
 export class GanEngine implements Engine<GanParams> {
@@ -41,15 +44,12 @@ export class GanEngine implements Engine<GanParams> {
   }
 
   validate(params: Record<string, unknown>): GanParams {
-    const model = params.model === undefined || params.model === null ? this.defaultModel() : String(params.model);
+    const p = parseParams(requestSchema, params);
+    const model = p.model ?? this.defaultModel();
     if (!model) throw new EngineInputError("No GAN model is installed: an admin can train one with `genlab train`.");
     const spec = this.catalog.manifest(model).spec;
-    const n = params.n === undefined || params.n === null ? 16 : Number(params.n);
-    if (!Number.isInteger(n) || n < 1 || n > MAX_SAMPLES) throw new EngineInputError(`n must be a whole number from 1 to ${MAX_SAMPLES}, not ${String(params.n)}.`);
-    const seed = params.seed === undefined || params.seed === null ? randomInt(2 ** 31) : Number(params.seed);
-    if (!Number.isInteger(seed) || seed < 0 || seed >= 2 ** 32) throw new EngineInputError(`seed must be a whole number from 0 to 4294967295, not ${String(params.seed)}.`);
-    const label = params.label === undefined || params.label === null || params.label === "" ? null : parseLabel(String(params.label), spec, model);
-    return { model, n, seed, label, variationOf: parseVariation(params.variationOf) };
+    const label = isAbsent(params.label) ? null : parseLabel(String(params.label), spec, model);
+    return { model, n: p.n, seed: p.seed, label, variationOf: parseVariation(params.variationOf) };
   }
 
   async generate(p: GanParams, _ctx?: GenerateContext): Promise<GenerationResult> {
