@@ -1,6 +1,5 @@
 import { SlashCommandBuilder } from "discord.js";
-import { checkPrompt, MAX_GUIDANCE, MAX_PER_PROMPT, MAX_STEPS, presetNames } from "../engines/diffusion/index.ts";
-import { guildBlockedWords } from "./imagine.ts";
+import { MAX_GUIDANCE, MAX_PER_PROMPT, MAX_STEPS, presetNames } from "../engines/diffusion/index.ts";
 import { enqueueGeneration } from "./support/enqueue.ts";
 import { IMAGE_REQUEST } from "./support/preconditions.ts";
 import type { Command } from "./support/types.ts";
@@ -21,16 +20,11 @@ export const command: Command = {
   defer: "none",
   preconditions: { "*": IMAGE_REQUEST },
   async execute(interaction, ctx) {
-    const prompts = interaction.options.getString("prompts");
-    if (prompts) {
-      const blocked = await guildBlockedWords(ctx, interaction.guildId);
-      for (const p of prompts.split(/[;\n]/).map((s) => s.trim()).filter(Boolean)) checkPrompt(p, blocked);
-    }
     await enqueueGeneration(interaction, ctx, {
       engine: "dataset",
       params: {
         preset: interaction.options.getString("preset"),
-        prompts,
+        prompts: interaction.options.getString("prompts"),
         perPrompt: interaction.options.getInteger("per_prompt"),
         seed: interaction.options.getInteger("seed"),
         steps: interaction.options.getInteger("steps"),

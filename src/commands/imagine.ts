@@ -1,8 +1,7 @@
 import { SlashCommandBuilder } from "discord.js";
-import { aspects, checkPrompt, MAX_GUIDANCE, MAX_IMAGES, MAX_PROMPT_LENGTH, MAX_STEPS } from "../engines/diffusion/index.ts";
+import { aspects, MAX_GUIDANCE, MAX_IMAGES, MAX_PROMPT_LENGTH, MAX_STEPS } from "../engines/diffusion/index.ts";
 import { enqueueGeneration } from "./support/enqueue.ts";
 import { IMAGE_REQUEST } from "./support/preconditions.ts";
-import type { CommandContext } from "./support/types.ts";
 import type { Command } from "./support/types.ts";
 
 /** /imagine — Stable Diffusion text-to-image, posted as a grid (2×2 for the default four). */
@@ -27,16 +26,10 @@ export const command: Command = {
   defer: "none",
   preconditions: { "*": IMAGE_REQUEST },
   async execute(interaction, ctx) {
-    const prompt = interaction.options.getString("prompt", true);
-    const settings = await ctx.settings.get(interaction.guildId);
-    // The default word list can be lifted only where the server allows it and Discord marks the channel age-restricted.
-    const ageRestricted = settings.nsfw === "age-restricted" && isAgeRestricted(interaction.channel);
-    // The server's own blocked words, before anything is queued (the engine checks the default list).
-    checkPrompt(prompt, settings.blockedWords ?? [], { defaults: !ageRestricted });
     await enqueueGeneration(interaction, ctx, {
       engine: "diffusion",
       params: {
-        prompt,
+        prompt: interaction.options.getString("prompt", true),
         negative: interaction.options.getString("negative"),
         n: interaction.options.getInteger("n"),
         steps: interaction.options.getInteger("steps"),
@@ -44,17 +37,7 @@ export const command: Command = {
         seed: interaction.options.getInteger("seed"),
         aspect: interaction.options.getString("aspect"),
         model: interaction.options.getString("model"),
-        ...(ageRestricted ? { ageRestricted: true } : {}),
       },
     });
   },
 };
-
-/** The server's own blocked words (/config blocked-words). */
-export async function guildBlockedWords(ctx: CommandContext, guildId: string | null): Promise<string[]> {
-  return (await ctx.settings.get(guildId)).blockedWords ?? [];
-}
-
-function isAgeRestricted(channel: unknown): boolean {
-  return typeof channel === "object" && channel !== null && "nsfw" in channel && (channel as { nsfw: unknown }).nsfw === true;
-}

@@ -44,6 +44,22 @@ export interface GenerateContext {
   onProgress?: (fraction: number, note?: string) => void;
 }
 
+/** Which word lists a request's prompts are checked against. */
+export interface PromptPolicy {
+  /** GenLab's default list of unsafe words; lifted only in an age-restricted channel of a server that allows it. */
+  defaultWords: boolean;
+  /** The server's own blocked words (/config blocked-words). */
+  serverWords: readonly string[];
+}
+
+/** What the caller decided about a request before the engine checks it; never read from the request. */
+export interface ValidateContext {
+  /** Absent: GenLab's default list alone. Engines without prompts ignore it. */
+  promptPolicy?: PromptPolicy;
+  /** The worker re-reading a stored request: it was checked before it was queued, under the lists its record names. */
+  queued?: boolean;
+}
+
 export interface Engine<P extends Record<string, unknown> = Record<string, unknown>> {
   /** Stable id stored in provenance: "gan", "biggan", "diffusion" … */
   readonly name: string;
@@ -51,7 +67,7 @@ export interface Engine<P extends Record<string, unknown> = Record<string, unkno
   readonly title: string;
   status(): EngineStatus;
   /** Checks and normalises a request; throws EngineInputError with a sentence for the user. */
-  validate(params: Record<string, unknown>): P;
+  validate(params: Record<string, unknown>, ctx?: ValidateContext): P;
   generate(params: P, ctx: GenerateContext): Promise<GenerationResult>;
   /** The slash-command options that draw exactly these images again, e.g. "model:x n:4 seed:5". */
   reproduce?(params: Record<string, unknown>): string;

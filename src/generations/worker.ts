@@ -53,7 +53,8 @@ export async function runGenerateJob(deps: GenerateWorkerDeps, job: JobWithMetad
 
   try {
     const engine = deps.engines.get(gen.engine);
-    const params = engine.validate(gen.params as Record<string, unknown>);
+    // Checked before it was queued: its prompts are held to the word lists its record names.
+    const params = engine.validate(gen.params as Record<string, unknown>, { queued: true });
     const t0 = performance.now();
     const progress = progressReporter(deps, target, id, engine.title);
     const result = await engine.generate(params, { signal: job.signal, onProgress: progress.report }).finally(() => progress.done());

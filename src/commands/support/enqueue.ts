@@ -2,6 +2,7 @@ import type { ButtonInteraction, ChatInputCommandInteraction } from "discord.js"
 import { UserFacingError } from "../../config/errors.ts";
 import type { Engine } from "../../engines/types.ts";
 import { checkModelAccess } from "../../guilds/models.ts";
+import { promptPolicyFor } from "../../guilds/prompt-policy.ts";
 import type { GuildSettings } from "../../guilds/settings.ts";
 import { recordGeneration, sendGeneration } from "../../generations/record.ts";
 import { cancelButton } from "../../generations/render.ts";
@@ -79,6 +80,8 @@ async function check(
   const asked = defaultModel && (request.params.model === undefined || request.params.model === null) ? { ...request.params, model: defaultModel } : request.params;
   // A model from Discord is a name this server may use, never a path or another server's model.
   await checkModelAccess(ctx.prisma, engine, asked.model, interaction.guildId);
-  const params = engine.validate(asked); // throws a user-facing sentence before anything is queued
+  // The word lists this channel's prompts are held to: the one place they are decided.
+  const promptPolicy = promptPolicyFor(settings, interaction.channel);
+  const params = engine.validate(asked, { promptPolicy }); // throws a user-facing sentence before anything is queued
   return { engine, params, settings };
 }

@@ -2,9 +2,10 @@ import type { RawImage } from "../../images/encode.ts";
 import { VARIATION_STRENGTH } from "../runtime/latent.ts";
 import { EngineInputError, EngineUnavailableError } from "../errors.ts";
 import type { OnnxProviderChoice } from "../runtime/onnx.ts";
-import type { Engine, EngineStatus, GenerateContext, GenerationResult } from "../types.ts";
+import type { Engine, EngineStatus, GenerateContext, GenerationResult, ValidateContext } from "../types.ts";
 import { LocalDiffusionProvider } from "./local/provider.ts";
 import { parseParams, type DiffusionParams } from "./params.ts";
+import { promptPolicyOf } from "./prompt-policy.ts";
 import type { DiffusionProvider } from "./provider.ts";
 import { HfDiffusionProvider } from "./remote/hf-provider.ts";
 import type { SchedulerName } from "./schedulers/index.ts";
@@ -64,9 +65,9 @@ export class DiffusionEngine implements Engine<DiffusionParams> {
     return p;
   }
 
-  validate(params: Record<string, unknown>): DiffusionParams {
+  validate(params: Record<string, unknown>, ctx?: ValidateContext): DiffusionParams {
     const provider = this.provider(params.model);
-    const p = parseParams(params, provider.id, provider.defaults());
+    const p = parseParams(params, provider.id, provider.defaults(), promptPolicyOf(params, ctx));
     if (p.scheduler && provider.id !== "local") throw new EngineInputError("The scheduler can only be chosen for the local model: Hugging Face picks its own.");
     return p;
   }

@@ -1,7 +1,9 @@
-import { randomInt } from "node:crypto";
+import { z } from "zod";
 import { EngineInputError } from "../errors.ts";
+import { field, number, oneOf, parseParams as parse, seed, wholeNumber } from "../params.ts";
 import { parseVariation, type VariationOf } from "../runtime/latent.ts";
-import { MAX_PROMPT_LENGTH, checkPrompt } from "./prompt-policy.ts";
+import type { PromptPolicy } from "../types.ts";
+import { checkPrompt, DEFAULT_PROMPT_POLICY, MAX_PROMPT_LENGTH } from "./prompt-policy.ts";
 import { schedulerNames, type SchedulerName } from "./schedulers/index.ts";
 
 /** A checked /imagine request, every default filled in. */
@@ -20,13 +22,18 @@ export interface DiffusionParams extends Record<string, unknown> {
   scheduler: SchedulerName | null;
   /** Variations (V buttons): image i starts from this seed's latents slerped towards seed + i's. */
   variationOf?: VariationOf;
-  /** Set by /imagine only where the server's NSFW policy lets an age-restricted channel skip the default word list. */
-  ageRestricted?: true;
+  /**
+   * Provenance: GenLab's default word list did not apply (an age-restricted channel of a server
+   * that allows it). Written from the policy validate() was given; read back only by the worker.
+   */
+  defaultWordsLifted?: true;
 }
 
 export const MAX_IMAGES = 4;
 export const MAX_STEPS = 100;
 export const MAX_GUIDANCE = 20;
+/** Image i of a request uses seed + i, and every one must be a 32-bit seed. */
+export const MAX_SEED = 2 ** 32 - 1 - MAX_IMAGES;
 export const aspects = ["1:1", "3:2", "2:3", "4:3", "3:4", "16:9", "9:16"] as const;
 export type Aspect = (typeof aspects)[number];
 
@@ -49,37 +56,37 @@ export function sizeFor(aspect: Aspect, base: number): { width: number; height: 
   return { width: snap(base * Math.sqrt(a / b)), height: snap(base * Math.sqrt(b / a)) };
 }
 
-export function parseParams(raw: Record<string, unknown>, model: string, defaults: ModelDefaults): DiffusionParams {
+/** The fields of a request, as the user gives them; the model's defaults fill what is absent. */
+function requestSchema(defaults: ModelDefaults) {
+  return z.object({
+    negative: field(z.coerce.string().trim().max(MAX_PROMPT_LENGTH), (raw) => `The negative prompt is ${String(raw).trim().length} characters long; the limit is ${MAX_PROMPT_LENGTH}: shorten it.`, () => ""),
+    n: wholeNumber("n", 1, MAX_IMAGES, { default: MAX_IMAGES }),
+    steps: wholeNumber("steps", 1, MAX_STEPS, { default: defaults.steps }),
+    guidance: number("guidance", { min: 0, max: MAX_GUIDANCE, default: defaults.guidance }),
+    seed: seed(MAX_SEED),
+    aspect: oneOf("aspect", aspects, { default: "1:1" }),
+    scheduler: oneOf("scheduler", [...schedulerNames, "auto"], { choices: `one of ${schedulerNames.join(", ")} or auto` }),
+    width: wholeNumber("width", 64, 2048),
+    height: wholeNumber("height", 64, 2048),
+  });
+}
+
+/**
+ * A checked request. The prompt is checked under `policy` (the caller's decision: which word
+ * lists apply where the request comes from), never under anything the request itself says.
+ */
+export function parseParams(raw: Record<string, unknown>, model: string, defaults: ModelDefaults, policy: PromptPolicy = DEFAULT_PROMPT_POLICY): DiffusionParams {
   const prompt = typeof raw.prompt === "string" ? raw.prompt.trim() : "";
-  const ageRestricted = raw.ageRestricted === true;
-  checkPrompt(prompt, [], { defaults: !ageRestricted });
-  const negative = present(raw.negative) ? String(raw.negative).trim() : "";
-  if (negative.length > MAX_PROMPT_LENGTH) throw new EngineInputError(`The negative prompt is ${negative.length} characters long; the limit is ${MAX_PROMPT_LENGTH}: shorten it.`);
-  const n = intIn(raw.n, "n", 1, MAX_IMAGES, MAX_IMAGES);
-  const steps = intIn(raw.steps, "steps", 1, MAX_STEPS, defaults.steps);
-  const guidance = present(raw.guidance) ? Number(raw.guidance) : defaults.guidance;
-  if (!Number.isFinite(guidance) || guidance < 0 || guidance > MAX_GUIDANCE) throw new EngineInputError(`guidance must be a number from 0 to ${MAX_GUIDANCE}, not ${String(raw.guidance)}.`);
-  const seed = present(raw.seed) ? Number(raw.seed) : randomInt(2 ** 31);
-  if (!Number.isInteger(seed) || seed < 0 || seed > 2 ** 32 - 1 - MAX_IMAGES) throw new EngineInputError(`seed must be a whole number from 0 to ${2 ** 32 - 1 - MAX_IMAGES}, not ${String(raw.seed)}.`);
-  const aspect = (present(raw.aspect) ? String(raw.aspect) : "1:1") as Aspect;
-  if (!aspects.includes(aspect)) throw new EngineInputError(`aspect must be one of ${aspects.join(", ")}, not ${aspect}.`);
-  const scheduler = present(raw.scheduler) && raw.scheduler !== "auto" ? (String(raw.scheduler) as SchedulerName) : null;
-  if (scheduler !== null && !schedulerNames.includes(scheduler)) throw new EngineInputError(`scheduler must be one of ${schedulerNames.join(", ")} or auto, not ${scheduler}.`);
-  const size = sizeFor(aspect, defaults.size);
-  const width = present(raw.width) ? intIn(raw.width, "width", 64, 2048, size.width) : size.width;
-  const height = present(raw.height) ? intIn(raw.height, "height", 64, 2048, size.height) : size.height;
-  if (width % 8 || height % 8) throw new EngineInputError(`width and height must be multiples of 8, not ${width}×${height}.`);
+  checkPrompt(prompt, policy);
+  const { scheduler, width, height, ...p } = parse(requestSchema(defaults), raw);
+  const size = sizeFor(p.aspect, defaults.size);
+  const w = width ?? size.width;
+  const h = height ?? size.height;
+  if (w % 8 || h % 8) throw new EngineInputError(`width and height must be multiples of 8, not ${w}×${h}.`);
   const variationOf = parseVariation(raw.variationOf);
-  return { prompt, negative, n, steps, guidance, seed, aspect, width, height, model, scheduler, ...(ageRestricted ? { ageRestricted: true as const } : {}), ...(variationOf ? { variationOf } : {}) };
-}
-
-function present(v: unknown): boolean {
-  return v !== undefined && v !== null && v !== "";
-}
-
-function intIn(v: unknown, name: string, min: number, max: number, fallback: number): number {
-  if (!present(v)) return fallback;
-  const x = Number(v);
-  if (!Number.isInteger(x) || x < min || x > max) throw new EngineInputError(`${name} must be a whole number from ${min} to ${max}, not ${String(v)}.`);
-  return x;
+  return {
+    prompt, ...p, width: w, height: h, model, scheduler: scheduler === undefined || scheduler === "auto" ? null : scheduler,
+    ...(policy.defaultWords ? {} : { defaultWordsLifted: true as const }),
+    ...(variationOf ? { variationOf } : {}),
+  };
 }

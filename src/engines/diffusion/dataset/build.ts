@@ -3,6 +3,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { gridPng, toPng, type RawImage } from "../../../images/encode.ts";
 import { addPngText } from "../../../images/png-text.ts";
+import type { PromptPolicy } from "../../types.ts";
 import type { DiffusionEngine } from "../engine.ts";
 import { slug } from "./presets.ts";
 import { writeZip, type ZipEntry } from "./zip.ts";
@@ -20,6 +21,8 @@ export interface DatasetRequest {
   seed: number;
   /** Passed to the engine for every image: steps, guidance, aspect, model, negative … */
   params?: Record<string, unknown>;
+  /** Which word lists the prompts are checked against (default: GenLab's list alone). */
+  promptPolicy?: PromptPolicy;
   /** Written in every metadata row and PNG (the X-ray set's "synthetic, not for diagnosis"). */
   note?: string;
   zip?: boolean;
@@ -60,7 +63,7 @@ export async function buildDataset(engine: DiffusionEngine, req: DatasetRequest)
     mkdirSync(join(req.outDir, folders[i]!), { recursive: true });
     for (let j = 0; j < req.perPrompt; j++) {
       const seed = req.seed + i * req.perPrompt + j;
-      const params = engine.validate({ ...req.params, prompt, n: 1, seed });
+      const params = engine.validate({ ...req.params, prompt, n: 1, seed }, { promptPolicy: req.promptPolicy });
       const result = await engine.generate(params, { signal });
       const image = result.images[0]!;
       const file = `${folders[i]}/${String(j).padStart(3, "0")}.png`;

@@ -1,10 +1,12 @@
-import { randomInt } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { basename, join } from "node:path";
+import { z } from "zod";
 import { EngineInputError } from "../../errors.ts";
-import type { Engine, GenerateContext, GenerationResult } from "../../types.ts";
+import { isAbsent, modelName, number, parseParams, seed, shown, wholeNumber } from "../../params.ts";
+import type { Engine, GenerateContext, GenerationResult, ValidateContext } from "../../types.ts";
 import type { DiffusionEngine } from "../engine.ts";
-import { checkPrompt } from "../prompt-policy.ts";
+import { MAX_GUIDANCE, MAX_SEED, MAX_STEPS } from "../params.ts";
+import { checkPrompt, promptPolicyOf } from "../prompt-policy.ts";
 import { buildDataset, humanBytes } from "./build.ts";
 import { presetNames, presets } from "./presets.ts";
 
@@ -19,6 +21,8 @@ export interface DatasetParams extends Record<string, unknown> {
   steps: number | null;
   guidance: number | null;
   model: string | null;
+  /** Provenance: GenLab's default word list did not apply (see DiffusionParams). */
+  defaultWordsLifted?: true;
 }
 
 /** Discord-sized datasets: bigger ones are for `genlab dataset` on the GPU host. */
@@ -45,32 +49,53 @@ export class DatasetEngine implements Engine<DatasetParams> {
     return s.ready ? { ready: true, detail: `presets ${presetNames.join(", ")} or your own prompts, written to ${this.datasetsDir}.` } : { ready: false, detail: `needs Stable Diffusion: ${s.detail}` };
   }
 
-  validate(raw: Record<string, unknown>): DatasetParams {
-    const preset = raw.preset === undefined || raw.preset === null || raw.preset === "" ? null : String(raw.preset);
+  validate(raw: Record<string, unknown>, ctx?: ValidateContext): DatasetParams {
+    const preset = isAbsent(raw.preset) ? null : String(raw.preset);
     let prompts: string[];
     if (Array.isArray(raw.prompts) && raw.prompts.length) prompts = raw.prompts.map(String);
     else if (typeof raw.prompts === "string" && raw.prompts.trim()) prompts = raw.prompts.split(/[;\n]/).map((p) => p.trim()).filter(Boolean);
     else if (preset) {
       const set = presets[preset];
-      if (!set) throw new EngineInputError(`There is no prompt preset "${preset}": use ${presetNames.join(" or ")}.`);
+      if (!set) throw new EngineInputError(`There is no prompt preset "${shown(preset)}": use ${presetNames.join(" or ")}.`);
       prompts = set.prompts;
     } else throw new EngineInputError("Give a preset (lab1 or xray) or your own prompts separated by semicolons.");
     if (prompts.length > MAX_DISCORD_PROMPTS) throw new EngineInputError(`That is ${prompts.length} prompts; Discord datasets take at most ${MAX_DISCORD_PROMPTS}: use \`genlab dataset\` for bigger ones.`);
-    for (const p of prompts) checkPrompt(p);
-    const perPrompt = raw.perPrompt === undefined || raw.perPrompt === null ? 2 : Number(raw.perPrompt);
+    const policy = promptPolicyOf(raw, ctx);
+    for (const p of prompts) checkPrompt(p, policy);
     const most = Math.min(MAX_PER_PROMPT, Math.floor(MAX_DISCORD_IMAGES / prompts.length));
-    if (!Number.isInteger(perPrompt) || perPrompt < 1 || perPrompt > most) throw new EngineInputError(`per_prompt must be a whole number from 1 to ${most} for ${prompts.length} prompts, not ${String(raw.perPrompt)}.`);
-    const seed = raw.seed === undefined || raw.seed === null ? randomInt(2 ** 31) : Number(raw.seed);
+    const fields = parseParams(
+      z.object({
+        perPrompt: wholeNumber("per_prompt", 1, most, { default: 2, note: `for ${prompts.length} prompts` }),
+        seed: seed(MAX_SEED),
+        steps: wholeNumber("steps", 1, MAX_STEPS),
+        guidance: number("guidance", { min: 0, max: MAX_GUIDANCE }),
+        model: modelName(),
+      }),
+      raw,
+    );
     // The worker re-validates the stored prompt list: a preset's list keeps its preset (and its note).
-    const p: DatasetParams = { preset: typeof raw.prompts === "string" && raw.prompts.trim() ? null : preset, prompts, perPrompt, seed, steps: num(raw.steps), guidance: num(raw.guidance), model: raw.model ? String(raw.model) : null };
-    this.diffusion.validate({ ...this.imageParams(p), prompt: prompts[0], seed }); // ranges and model, before queueing
+    const p: DatasetParams = {
+      preset: typeof raw.prompts === "string" && raw.prompts.trim() ? null : preset,
+      prompts,
+      perPrompt: fields.perPrompt,
+      seed: fields.seed,
+      steps: fields.steps ?? null,
+      guidance: fields.guidance ?? null,
+      model: fields.model ?? null,
+      ...(policy.defaultWords ? {} : { defaultWordsLifted: true as const }),
+    };
+    this.diffusion.validate({ ...this.imageParams(p), prompt: prompts[0], seed: p.seed }, { promptPolicy: policy }); // the model, before queueing
     return p;
   }
 
   async generate(p: DatasetParams, ctx: GenerateContext): Promise<GenerationResult> {
     const note = p.preset ? presets[p.preset]?.note : undefined;
     const dir = join(this.datasetsDir, `${p.preset ?? "prompts"}-seed${p.seed}-${p.prompts.length}x${p.perPrompt}`);
-    const ds = await buildDataset(this.diffusion, { prompts: p.prompts, perPrompt: p.perPrompt, outDir: dir, seed: p.seed, params: this.imageParams(p), note, zip: true, signal: ctx.signal, onImage: (d, t) => ctx.onProgress?.(d / t) });
+    const ds = await buildDataset(this.diffusion, {
+      prompts: p.prompts, perPrompt: p.perPrompt, outDir: dir, seed: p.seed, params: this.imageParams(p), note, zip: true, signal: ctx.signal, onImage: (d, t) => ctx.onProgress?.(d / t),
+      // Checked when validated; the images are drawn under the same lists.
+      promptPolicy: promptPolicyOf(p, { queued: true }),
+    });
     const first = ds.rows[0]!;
     // Discord takes 10 MiB a message (images included): a larger zip stays on the host.
     const attach = ds.zip!.bytes <= ZIP_ATTACH_LIMIT;
@@ -95,8 +120,4 @@ export class DatasetEngine implements Engine<DatasetParams> {
   private imageParams(p: DatasetParams): Record<string, unknown> {
     return { steps: p.steps, guidance: p.guidance, model: p.model };
   }
-}
-
-function num(v: unknown): number | null {
-  return v === undefined || v === null || v === "" ? null : Number(v);
 }
