@@ -8,6 +8,7 @@ import { EvalEngine } from "./eval/engine.ts";
 import { DiffusionEngine } from "./diffusion/engine.ts";
 import { diffusionOptions } from "./diffusion/from-config.ts";
 import { DatasetEngine } from "./diffusion/dataset/engine.ts";
+import { EngineThread, generateInThread } from "./threaded/index.ts";
 import type { AnyEngine } from "./types.ts";
 
 export { EngineRegistry } from "./registry.ts";
@@ -25,11 +26,14 @@ export function builtinEngines(config: Config, log?: Logger): AnyEngine[] {
     threads: config.GENLAB_ONNX_THREADS,
     onFallback: (reason: string) => log?.warn({ reason }, "CUDA is not available to onnxruntime here: ONNX models run on the CPU"),
   };
+  const evalCache = join(config.GENLAB_DATA_DIR, "eval-cache");
   const diffusion = new DiffusionEngine(diffusionOptions(config, onnx.onFallback));
   return [
-    new GanEngine(new GanCatalog(dirs, catalogOptions)),
+    // Sampling, classifying and inverting run in a thread each, off the bot's event loop;
+    // BigGAN's and diffusion's onnxruntime sessions already compute on threads of their own.
+    generateInThread(new GanEngine(new GanCatalog(dirs, catalogOptions)), new EngineThread({ kind: "gan", dirs, catalog: catalogOptions })),
     new BigGanEngine({ ...onnx, modelDir: config.BIGGAN_MODEL_DIR }),
-    new EvalEngine(new GanCatalog(dirs, catalogOptions), { cacheDir: join(config.GENLAB_DATA_DIR, "eval-cache") }),
+    generateInThread(new EvalEngine(new GanCatalog(dirs, catalogOptions), { cacheDir: evalCache }), new EngineThread({ kind: "eval", dirs, catalog: catalogOptions, cacheDir: evalCache })),
     diffusion,
     new DatasetEngine(diffusion, join(config.GENLAB_DATA_DIR, "datasets")),
   ];
