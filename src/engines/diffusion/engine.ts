@@ -66,9 +66,11 @@ export class DiffusionEngine implements Engine<DiffusionParams> {
   }
 
   validate(params: Record<string, unknown>, ctx?: ValidateContext): DiffusionParams {
-    const provider = this.provider(params.model);
-    const p = parseParams(params, provider.id, provider.defaults(), promptPolicyOf(params, ctx));
-    if (p.scheduler && provider.id !== "local") throw new EngineInputError("The scheduler can only be chosen for the local model: Hugging Face picks its own.");
+    const p = parseParams(params, promptPolicyOf(params, ctx), () => {
+      const provider = this.provider(params.model);
+      return { id: provider.id, defaults: provider.defaults() };
+    });
+    if (p.scheduler && p.model !== "local") throw new EngineInputError("The scheduler can only be chosen for the local model: Hugging Face picks its own.");
     return p;
   }
 

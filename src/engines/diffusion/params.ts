@@ -3,7 +3,7 @@ import { EngineInputError } from "../errors.ts";
 import { field, number, oneOf, parseParams as parse, seed, wholeNumber } from "../params.ts";
 import { parseVariation, type VariationOf } from "../runtime/latent.ts";
 import type { PromptPolicy } from "../types.ts";
-import { checkPrompt, DEFAULT_PROMPT_POLICY, MAX_PROMPT_LENGTH } from "./prompt-policy.ts";
+import { checkPrompt, MAX_PROMPT_LENGTH } from "./prompt-policy.ts";
 import { schedulerNames, type SchedulerName } from "./schedulers/index.ts";
 
 /** A checked /imagine request, every default filled in. */
@@ -72,12 +72,14 @@ function requestSchema(defaults: ModelDefaults) {
 }
 
 /**
- * A checked request. The prompt is checked under `policy` (the caller's decision: which word
- * lists apply where the request comes from), never under anything the request itself says.
+ * A checked request. The prompt is checked first, under `policy` (the caller's decision: which
+ * word lists apply where the request comes from), never under anything the request itself says;
+ * then `model()` names the model whose defaults fill the rest (it throws when none is set up).
  */
-export function parseParams(raw: Record<string, unknown>, model: string, defaults: ModelDefaults, policy: PromptPolicy = DEFAULT_PROMPT_POLICY): DiffusionParams {
+export function parseParams(raw: Record<string, unknown>, policy: PromptPolicy, model: () => { id: string; defaults: ModelDefaults }): DiffusionParams {
   const prompt = typeof raw.prompt === "string" ? raw.prompt.trim() : "";
   checkPrompt(prompt, policy);
+  const { id, defaults } = model();
   const { scheduler, width, height, ...p } = parse(requestSchema(defaults), raw);
   const size = sizeFor(p.aspect, defaults.size);
   const w = width ?? size.width;
@@ -85,7 +87,7 @@ export function parseParams(raw: Record<string, unknown>, model: string, default
   if (w % 8 || h % 8) throw new EngineInputError(`width and height must be multiples of 8, not ${w}×${h}.`);
   const variationOf = parseVariation(raw.variationOf);
   return {
-    prompt, ...p, width: w, height: h, model, scheduler: scheduler === undefined || scheduler === "auto" ? null : scheduler,
+    prompt, ...p, width: w, height: h, model: id, scheduler: scheduler === undefined || scheduler === "auto" ? null : scheduler,
     ...(policy.defaultWords ? {} : { defaultWordsLifted: true as const }),
     ...(variationOf ? { variationOf } : {}),
   };
