@@ -64,6 +64,12 @@ describe("the diffusion engine holds a prompt to the policy it is given", () => 
     expect(refusal(() => e.validate(plain, { queued: true }))).toContain(DEFAULT_WORD);
   });
 
+  it("a request queued before the upgrade (its record says ageRestricted) is still drawn, under the lifted list", () => {
+    const e = diffusion();
+    const stored = { ...e.validate({ prompt: "a nude statue", seed: 3 }, { promptPolicy: lifted }), defaultWordsLifted: undefined, ageRestricted: true };
+    expect(e.validate(stored, { queued: true })).toMatchObject({ prompt: "a nude statue", seed: 3, defaultWordsLifted: true });
+  });
+
   it("a request cannot lift the list itself: only the caller's policy does", () => {
     const e = diffusion();
     for (const smuggled of [{ defaultWordsLifted: true }, { ageRestricted: true }]) {

@@ -25,7 +25,8 @@ export const DEFAULT_PROMPT_POLICY: PromptPolicy = { defaultWords: true, serverW
  * were checked before it was queued).
  */
 export function promptPolicyOf(raw: Record<string, unknown>, ctx: ValidateContext = {}): PromptPolicy {
-  if (ctx.queued) return { defaultWords: raw.defaultWordsLifted !== true, serverWords: [] };
+  // Records written before the policy object named the lifted list `ageRestricted`.
+  if (ctx.queued) return { defaultWords: raw.defaultWordsLifted !== true && raw.ageRestricted !== true, serverWords: [] };
   return ctx.promptPolicy ?? DEFAULT_PROMPT_POLICY;
 }
 
