@@ -27,12 +27,12 @@ export function builtinEngines(config: Config, log?: Logger): AnyEngine[] {
     onFallback: (reason: string) => log?.warn({ reason }, "CUDA is not available to onnxruntime here: ONNX models run on the CPU"),
   };
   const evalCache = join(config.GENLAB_DATA_DIR, "eval-cache");
-  const diffusion = new DiffusionEngine(diffusionOptions(config, onnx.onFallback));
+  const diffusion = generateInThread(new DiffusionEngine(diffusionOptions(config, onnx.onFallback)), new EngineThread({ kind: "diffusion", options: diffusionOptions(config) }, onnx.onFallback));
   return [
-    // Sampling, classifying and inverting run in a thread each, off the bot's event loop;
-    // BigGAN's and diffusion's onnxruntime sessions already compute on threads of their own.
+    // Each engine's generate() runs in a thread of its own, off the bot's event loop:
+    // onnxruntime-node 1.30 loads models and runs sessions synchronously on the calling thread.
     generateInThread(new GanEngine(new GanCatalog(dirs, catalogOptions)), new EngineThread({ kind: "gan", dirs, catalog: catalogOptions })),
-    new BigGanEngine({ ...onnx, modelDir: config.BIGGAN_MODEL_DIR }),
+    generateInThread(new BigGanEngine({ ...onnx, modelDir: config.BIGGAN_MODEL_DIR }), new EngineThread({ kind: "biggan", options: { provider: onnx.provider, threads: onnx.threads, modelDir: config.BIGGAN_MODEL_DIR } }, onnx.onFallback)),
     generateInThread(new EvalEngine(new GanCatalog(dirs, catalogOptions), { cacheDir: evalCache }), new EngineThread({ kind: "eval", dirs, catalog: catalogOptions, cacheDir: evalCache })),
     diffusion,
     new DatasetEngine(diffusion, join(config.GENLAB_DATA_DIR, "datasets")),

@@ -1,10 +1,12 @@
 /**
  * A long-lived worker thread that runs one engine's generate() (started by EngineThread): GAN
- * sessions, classifiers, reference statistics and inversions stay cached here between jobs,
+ * samplers, classifiers, reference statistics and onnxruntime sessions stay cached here between jobs,
  * and none of their work runs on the bot's event loop. Requests are independent; each can be
  * cancelled.
  */
 import { parentPort, workerData } from "node:worker_threads";
+import { BigGanEngine } from "../biggan/engine.ts";
+import { DiffusionEngine } from "../diffusion/engine.ts";
 import { isPermanent } from "../errors.ts";
 import { EvalEngine } from "../eval/engine.ts";
 import { GanCatalog } from "../gan/catalog.ts";
@@ -14,8 +16,22 @@ import type { CrossingError, EngineSpec, FromThread, ThreadResult, ToThread } fr
 
 const port = parentPort!;
 const spec = (workerData as { data: EngineSpec }).data;
-const engine: AnyEngine =
-  spec.kind === "gan" ? new GanEngine(new GanCatalog(spec.dirs, spec.catalog)) : new EvalEngine(new GanCatalog(spec.dirs, spec.catalog), { cacheDir: spec.cacheDir });
+// onnxruntime falling back from CUDA to the CPU is the parent's to log.
+const onFallback = (reason: string) => send({ type: "fallback", reason });
+const engine: AnyEngine = build(spec);
+
+function build(s: EngineSpec): AnyEngine {
+  switch (s.kind) {
+    case "gan":
+      return new GanEngine(new GanCatalog(s.dirs, s.catalog));
+    case "eval":
+      return new EvalEngine(new GanCatalog(s.dirs, s.catalog), { cacheDir: s.cacheDir });
+    case "biggan":
+      return new BigGanEngine({ ...s.options, onFallback });
+    case "diffusion":
+      return new DiffusionEngine({ ...s.options, onFallback });
+  }
+}
 const running = new Map<number, AbortController>();
 
 port.on("message", (m: ToThread) => {

@@ -30,7 +30,8 @@ export class EngineThread {
 
   constructor(
     private readonly spec: EngineSpec,
-    private readonly name = `genlab-${spec.kind}`,
+    /** Told when onnxruntime in the thread falls back from CUDA to the CPU. */
+    private readonly onFallback?: (reason: string) => void,
   ) {}
 
   generate(params: Record<string, unknown>, ctx: Partial<GenerateContext> = {}): Promise<GenerationResult> {
@@ -64,9 +65,10 @@ export class EngineThread {
 
   private start(): Worker {
     if (this.thread) return this.thread;
-    const thread = startThread(new URL("./engine-thread.ts", import.meta.url), this.spec, { name: this.name, nice: ENGINE_NICE });
+    const thread = startThread(new URL("./engine-thread.ts", import.meta.url), this.spec, { name: `genlab-${this.spec.kind}`, nice: ENGINE_NICE });
     thread.unref();
     thread.on("message", (m: FromThread) => {
+      if (m.type === "fallback") return this.onFallback?.(m.reason);
       const p = this.pending.get(m.id);
       if (!p) return;
       if (m.type === "progress") p.onProgress?.(m.fraction, m.note);

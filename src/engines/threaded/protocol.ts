@@ -1,3 +1,5 @@
+import type { BigGanEngineOptions } from "../biggan/engine.ts";
+import type { DiffusionEngineOptions } from "../diffusion/engine.ts";
 import type { GanCatalogOptions } from "../gan/catalog.ts";
 import type { Presentation, ModelInfo } from "../types.ts";
 import type { RawImage } from "../../images/encode.ts";
@@ -5,7 +7,9 @@ import type { RawImage } from "../../images/encode.ts";
 /** What an engine thread builds its engine from: plain data, as it crosses the thread boundary. */
 export type EngineSpec =
   | { kind: "gan"; dirs: string[]; catalog: GanCatalogOptions }
-  | { kind: "eval"; dirs: string[]; catalog: GanCatalogOptions; cacheDir?: string };
+  | { kind: "eval"; dirs: string[]; catalog: GanCatalogOptions; cacheDir?: string }
+  | { kind: "biggan"; options: Omit<BigGanEngineOptions, "onFallback" | "classes"> }
+  | { kind: "diffusion"; options: Omit<DiffusionEngineOptions, "onFallback"> };
 
 /** Parent → thread: draw one request, or cancel one in flight (the job's signal fired). */
 export type ToThread = { type: "generate"; id: number; params: Record<string, unknown> } | { type: "cancel"; id: number };
@@ -34,6 +38,7 @@ export interface CrossingError {
 
 /** Thread → parent. */
 export type FromThread =
+  | { type: "fallback"; reason: string }
   | { type: "progress"; id: number; fraction: number; note?: string }
   | { type: "result"; id: number; result: ThreadResult }
   | { type: "error"; id: number; error: CrossingError };
