@@ -68,10 +68,13 @@ export async function startApp(opts: AppOptions): Promise<App> {
     for (const stop of stops.reverse()) await stop().catch((err) => log.warn({ err }, "error while stopping"));
   };
   try {
+    const engines = new EngineRegistry([...builtinEngines(config, log), ...(opts.engines ?? [])]);
+    // After the queue has stopped (stops run in reverse): its running jobs finish first, then
+    // the engines' threads are ended and waited for, so a SIGTERM leaves none behind.
+    stops.push(() => engines.close());
     const queue = await JobQueue.open(db.url, config, log);
     queueRef = queue;
     stops.push(() => queue.close());
-    const engines = new EngineRegistry([...builtinEngines(config, log), ...(opts.engines ?? [])]);
     const discord = config.DISCORD_TOKEN ? DiscordPublisher.fromToken(config.DISCORD_TOKEN, config.DISCORD_API_URL) : undefined;
     const modules = opts.bot || opts.playground ? await loadCommandModules(opts.commands) : undefined;
     const commandContext = { config, prisma: db.prisma, queue, engines, settings: new GuildSettingsStore(db.prisma), log };

@@ -26,14 +26,16 @@ export function builtinEngines(config: Config, log?: Logger): AnyEngine[] {
     threads: config.GENLAB_ONNX_THREADS,
     onFallback: (reason: string) => log?.warn({ reason }, "CUDA is not available to onnxruntime here: ONNX models run on the CPU"),
   };
+  // A thread that cannot start is logged once, with its reason (EngineThread backs off).
+  const threads = { log };
   const evalCache = join(config.GENLAB_DATA_DIR, "eval-cache");
-  const diffusion = generateInThread(new DiffusionEngine(diffusionOptions(config, onnx.onFallback)), new EngineThread({ kind: "diffusion", options: diffusionOptions(config) }, onnx.onFallback));
+  const diffusion = generateInThread(new DiffusionEngine(diffusionOptions(config, onnx.onFallback)), new EngineThread({ kind: "diffusion", options: diffusionOptions(config) }, { ...threads, onFallback: onnx.onFallback }));
   return [
     // Each engine's generate() runs in a thread of its own, off the bot's event loop:
     // onnxruntime-node 1.30 loads models and runs sessions synchronously on the calling thread.
-    generateInThread(new GanEngine(new GanCatalog(dirs, catalogOptions)), new EngineThread({ kind: "gan", dirs, catalog: catalogOptions })),
-    generateInThread(new BigGanEngine({ ...onnx, modelDir: config.BIGGAN_MODEL_DIR }), new EngineThread({ kind: "biggan", options: { provider: onnx.provider, threads: onnx.threads, modelDir: config.BIGGAN_MODEL_DIR } }, onnx.onFallback)),
-    generateInThread(new EvalEngine(new GanCatalog(dirs, catalogOptions), { cacheDir: evalCache }), new EngineThread({ kind: "eval", dirs, catalog: catalogOptions, cacheDir: evalCache })),
+    generateInThread(new GanEngine(new GanCatalog(dirs, catalogOptions)), new EngineThread({ kind: "gan", dirs, catalog: catalogOptions }, threads)),
+    generateInThread(new BigGanEngine({ ...onnx, modelDir: config.BIGGAN_MODEL_DIR }), new EngineThread({ kind: "biggan", options: { provider: onnx.provider, threads: onnx.threads, modelDir: config.BIGGAN_MODEL_DIR } }, { ...threads, onFallback: onnx.onFallback })),
+    generateInThread(new EvalEngine(new GanCatalog(dirs, catalogOptions), { cacheDir: evalCache }), new EngineThread({ kind: "eval", dirs, catalog: catalogOptions, cacheDir: evalCache }, threads)),
     diffusion,
     new DatasetEngine(diffusion, join(config.GENLAB_DATA_DIR, "datasets")),
   ];

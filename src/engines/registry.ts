@@ -27,4 +27,9 @@ export class EngineRegistry {
   list(): Engine[] {
     return [...this.engines.values()];
   }
+
+  /** Ends every engine's thread and waits for them, so a stopping process has none left. */
+  async close(): Promise<void> {
+    await Promise.all([...this.engines.values()].map((e) => e.close?.()));
+  }
 }

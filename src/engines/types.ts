@@ -77,6 +77,8 @@ export interface Engine<P extends Record<string, unknown> = Record<string, unkno
    * buttons are then left out).
    */
   variations?(params: Record<string, unknown>, index: number): Record<string, unknown> | undefined;
+  /** Ends what the engine keeps running (its thread) and waits for it; the app calls it as it stops. */
+  close?(): Promise<void>;
 }
 
 /** An engine of any parameter type, as the registry holds them. */

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { startApp, type App } from "../../src/app.ts";
+import { liveEngineThreads } from "../../src/engines/threaded/index.ts";
 import { createLogger } from "../../src/log.ts";
 import { tempDir, testConfig } from "../support/config.ts";
 import { createTestDatabase } from "../support/db.ts";
@@ -11,6 +12,7 @@ import { waitUntil } from "../support/wait.ts";
 // event loop that the gateway, the router and every acknowledgement need.
 let fake: FakeDiscord;
 let app: App;
+let stopped = false;
 
 beforeAll(async () => {
   fake = await FakeDiscord.start();
@@ -19,7 +21,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await app?.stop();
+  if (!stopped) await app?.stop();
   await fake?.stop();
 });
 
@@ -72,4 +74,11 @@ it("commands are acknowledged within Discord's 3 s while /evaluate and /denoise 
   expect(sent.filter((s) => s.during === "running").length).toBeGreaterThan(0);
   expect(sent.filter((s) => s.type === undefined)).toEqual([]);
   expect(fake.lateCallbacks).toBe(0);
+});
+
+it("stopping the app ends the engine threads its jobs ran in, and waits for them", async () => {
+  expect(liveEngineThreads()).toBeGreaterThan(0); // the eval engine's, idle and kept after the jobs above
+  stopped = true;
+  await app.stop();
+  expect(liveEngineThreads()).toBe(0);
 });

@@ -40,6 +40,7 @@ port.on("message", (m: ToThread) => {
   running.set(m.id, stop);
   void run(m.id, m.params, stop.signal).finally(() => running.delete(m.id));
 });
+send({ type: "ready" });
 
 async function run(id: number, raw: Record<string, unknown>, signal: AbortSignal): Promise<void> {
   try {

@@ -1,2 +1,2 @@
-export { EngineThread, generateInThread } from "./in-thread.ts";
+export { EngineThread, generateInThread, liveEngineThreads, type EngineThreadOptions } from "./in-thread.ts";
 export type { EngineSpec } from "./protocol.ts";

@@ -36,8 +36,9 @@ export interface CrossingError {
   syscall?: string;
 }
 
-/** Thread → parent. */
+/** Thread → parent; "ready" once the engine is built (a thread that dies before it failed to start). */
 export type FromThread =
+  | { type: "ready" }
   | { type: "fallback"; reason: string }
   | { type: "progress"; id: number; fraction: number; note?: string }
   | { type: "result"; id: number; result: ThreadResult }
