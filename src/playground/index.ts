@@ -7,7 +7,7 @@ import { startBot, type Bot } from "../discord/client.ts";
 import { DiscordPublisher } from "../discord/publisher.ts";
 import type { EngineRegistry } from "../engines/registry.ts";
 import type { Logger } from "../log.ts";
-import { LocalDiscord, newLocalDiscordIds, type LocalDiscordIds } from "./local-discord.ts";
+import { LocalDiscord, newLocalDiscordIds, type LocalDiscordIds } from "./local-discord/index.ts";
 import type { CommandJson } from "./parse-command.ts";
 import { PasswordGate } from "./password-gate.ts";
 import { startPlaygroundServer } from "./server.ts";
@@ -37,7 +37,7 @@ export async function startPlayground(opts: {
   checkPlaygroundAddress(config);
   // One gate for the page and the local Discord's attachment URLs: the same password, the same count of wrong guesses.
   const gate = config.GENLAB_PLAYGROUND_PASSWORD ? new PasswordGate(config.GENLAB_PLAYGROUND_PASSWORD) : undefined;
-  const local = await LocalDiscord.start({ botName: "GenLab", recordRequests: false, ids: playgroundIds(config.GENLAB_DATA_DIR, log), attachmentGuard: gate && ((req) => gate.refusal(req)) });
+  const local = await LocalDiscord.start({ botName: "GenLab", ids: playgroundIds(config.GENLAB_DATA_DIR, log), attachmentGuard: gate && ((req) => gate.refusal(req)) });
   const stops: (() => Promise<void>)[] = [() => local.stop()];
   try {
     const bot = await startBot({ token: local.token, apiUrl: local.apiUrl, log: log.child({ frontend: "playground" }), onInteraction: opts.onInteraction });

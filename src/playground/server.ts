@@ -4,7 +4,7 @@ import type { AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
 import type { EngineRegistry } from "../engines/registry.ts";
 import type { Logger } from "../log.ts";
-import type { FakeMessage, LocalDiscord } from "./local-discord.ts";
+import type { StoredMessage, LocalDiscord } from "./local-discord/index.ts";
 import { CommandInputError, parseCommandLine, type CommandJson } from "./parse-command.ts";
 import type { PasswordGate } from "./password-gate.ts";
 import { allowedHostnames, contentTypeRefusal, hostRefusal, originRefusal, readJsonObject, type Refusal } from "./request-guard.ts";
@@ -128,7 +128,7 @@ export async function startPlaygroundServer(o: PlaygroundServerOptions): Promise
   }
 
   /** A message for the page: Discord's shape, attachment URLs pointing at this server. */
-  function view(m: FakeMessage) {
+  function view(m: StoredMessage) {
     const api = o.local.apiMessage(m) as { embeds: { image?: { url?: string } }[] };
     // An embed may show another message's attachment (U1–U4) by its local-Discord URL, which
     // the browser cannot reach off loopback, nor with the password: the page gets it from here.

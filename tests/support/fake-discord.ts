@@ -1,3 +1,135 @@
-/** The tests' fake Discord is the playground's local Discord (src/playground/local-discord.ts). */
-export { LocalDiscord as FakeDiscord, snowflake } from "../../src/playground/local-discord.ts";
-export type { FakeAttachment, FakeMessage, InteractionHandle, InteractOptions, RecordedFile, RecordedRequest } from "../../src/playground/local-discord.ts";
+/**
+ * The tests' fake Discord: the playground's local Discord (src/playground/local-discord) plus
+ * what only tests need — a log of every request, waiting on requests and messages, and the
+ * fault switches (server errors, 429s, expired tokens, dropped gateway connections, deleted
+ * channels), so the product does not ship them.
+ */
+import {
+  LocalDiscord, type HandledRequest, type InteractionHandle as LocalHandle, type InteractOptions as LocalOptions, type LocalDiscordOptions, type RecordedFile, type StoredMessage,
+} from "../../src/playground/local-discord/index.ts";
+import type { Reply } from "../../src/playground/local-discord/wire.ts";
+
+export { snowflake } from "../../src/playground/local-discord/index.ts";
+export type { RecordedFile } from "../../src/playground/local-discord/index.ts";
+export type { ApiAttachment as FakeAttachment } from "../../src/playground/local-discord/wire.ts";
+
+/**
+ * Discord's JSON as tests read it: assertions reach into embeds, components and bodies
+ * directly, and a wrong shape fails the assertion, which is the check.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Json = any;
+export interface FakeMessage extends Omit<StoredMessage, "embeds" | "components"> { embeds: Json[]; components: Json[] }
+export interface InteractOptions extends Omit<LocalOptions, "options"> { options?: Json[] }
+export interface RecordedRequest extends Omit<HandledRequest, "body"> { body: Json }
+export interface InteractionHandle extends Omit<LocalHandle, "callback" | "original" | "followUps"> {
+  callback(timeoutMs?: number): Promise<{ type: number; data: Json; files: RecordedFile[] }>;
+  original(): FakeMessage | undefined;
+  followUps(): FakeMessage[];
+}
+
+export interface FakeDiscordOptions extends LocalDiscordOptions {
+  /** off for long bursts: the log would hold every upload */
+  recordRequests?: boolean;
+}
+type RequestMatch = (r: { method: string; path: string }) => boolean;
+interface Fault { match: RequestMatch; left: number; reply: Reply }
+
+export class FakeDiscord extends LocalDiscord {
+  /** every answered request, unless started with `recordRequests: false` (a long burst would hold every upload) */
+  readonly requests: RecordedRequest[] = [];
+  /** server errors, checked before the 429s */
+  private readonly failures: Fault[] = [];
+  private readonly rateLimits: Fault[] = [];
+  private readonly recording: boolean;
+
+  constructor(opts: FakeDiscordOptions = {}) {
+    super(opts);
+    this.recording = opts.recordRequests ?? true;
+  }
+
+  static override async start(opts: FakeDiscordOptions = {}): Promise<FakeDiscord> {
+    const fake = new FakeDiscord(opts);
+    await fake.listen(opts.port ?? 0);
+    return fake;
+  }
+
+  override interact(opts: InteractOptions = {}): InteractionHandle {
+    return super.interact(opts) as InteractionHandle;
+  }
+
+  override get messages(): Map<string, FakeMessage> {
+    return super.messages as Map<string, FakeMessage>;
+  }
+
+  override channelMessages(channelId: string): FakeMessage[] {
+    return super.channelMessages(channelId) as FakeMessage[];
+  }
+
+  /** Registered slash commands, as the bot last overwrote them. */
+  get commands(): { global: Json[]; guild: Map<string, Json[]> } {
+    return this.store.commands;
+  }
+
+  /** The next `count` matching requests fail with a server error (Discord's 500s and 502s happen). */
+  failNext(match: RegExp, count = 1, status = 500): void {
+    this.failures.push({ match: (r) => match.test(r.path), left: count, reply: { status, body: { message: `${status}: Internal Server Error`, code: 0 } } });
+  }
+
+  /** The next `count` matching requests get a 429 with `retry-after`. */
+  rateLimitNext(match: RegExp | RequestMatch, retryAfterSeconds: number, count = 1): void {
+    const test = match instanceof RegExp ? (r: { path: string }) => match.test(r.path) : match;
+    this.rateLimits.push({
+      match: test, left: count,
+      reply: {
+        status: 429, body: { message: "You are being rate limited.", retry_after: retryAfterSeconds, global: false },
+        headers: { "retry-after": String(retryAfterSeconds), "x-ratelimit-scope": "user" },
+      },
+    });
+  }
+
+  /** The interaction's token stops working, as after Discord's 15 minutes. */
+  expireToken(token: string): void {
+    const state = this.interactions.withToken(token);
+    if (!state) throw new Error("FakeDiscord.expireToken: unknown interaction token");
+    state.expired = true;
+  }
+
+  deleteChannel(channelId: string): void {
+    this.store.deleteChannel(channelId);
+  }
+
+  connectedSessions(): number {
+    return this.gateway.connectedSessions();
+  }
+
+  /** Close every gateway socket with 4000 (unknown error); discord.js reconnects and resumes. */
+  dropConnections(): void {
+    for (const socket of this.gateway.sockets) socket.close(4000, "LocalDiscord: connection dropped");
+  }
+
+  waitFor(pred: (r: RecordedRequest) => boolean, timeoutMs = 60_000): Promise<RecordedRequest> {
+    return this.waitUntil(() => this.requests.find(pred), timeoutMs, "a matching request");
+  }
+
+  waitForMessage(pred: (m: FakeMessage) => boolean, timeoutMs = 60_000): Promise<FakeMessage> {
+    return this.waitUntil(() => [...this.messages.values()].find(pred), timeoutMs, "a matching message");
+  }
+
+  protected override intercept(request: { method: string; path: string }): Reply | undefined {
+    const fault = [...this.failures, ...this.rateLimits].find((f) => f.left > 0 && f.match(request));
+    if (!fault) return undefined;
+    fault.left -= 1;
+    return fault.reply;
+  }
+
+  protected override handled(request: HandledRequest): void {
+    if (this.recording) this.requests.push(request);
+  }
+
+  protected override describeTraffic(): string {
+    if (this.requests.length === 0) return "No requests were recorded.";
+    const lines = this.requests.map((r) => `  ${r.status} ${r.method} ${r.path}${r.query.size ? `?${r.query}` : ""}`);
+    return `Recorded requests:\n${lines.join("\n")}`;
+  }
+}
