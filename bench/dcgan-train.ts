@@ -1,6 +1,6 @@
 /**
  * DCGAN training speed, GenLab vs PyTorch, in one run: GenLab's native DCGAN step (native/src/dcgan.cc,
- * im2col + OpenBLAS) and /work/shared/bench/reference_dcgan.py (the same architecture in PyTorch,
+ * im2col + OpenBLAS) and ../shared/bench/reference_dcgan.py (the same architecture in PyTorch,
  * Debian's torch 1.13 + OpenBLAS), for 28×28×1 and 32×32×3 at batch 64, same thread count, on
  * random data of the right shape (as the reference). Also times one big sgemm in torch (the
  * cores' GEMM throughput) to put GenLab's sustained GFLOP/s in proportion.
@@ -17,8 +17,9 @@ import { createTrainer } from "../src/engines/gan/trainer-factory.ts";
 import { Rng } from "../src/engines/runtime/random.ts";
 import type { GanSpec } from "../src/engines/gan/spec.ts";
 import { loadNative, nativeUnavailableReason } from "../src/engines/gan/native.ts";
+import { referenceScript } from "./references.ts";
 
-const REFERENCE = "/work/shared/bench/reference_dcgan.py";
+const REFERENCE = referenceScript("reference_dcgan.py");
 const PYTHON = "/usr/bin/python3";
 
 function arg(name: string, fallback: string): string {

@@ -4,7 +4,7 @@
  * same epochs on the same data, then GenLab's own evaluation classifier scores N samples of each
  * with the same classifier-feature Fréchet distance against the same real images.
  *   GenLab:  trainGan (native trainer when built, else TensorFlow.js)
- *   PyTorch: /work/shared/bench/reference_gan.py --epochs E --save-samples FILE (float32 [N,784])
+ *   PyTorch: ../shared/bench/reference_gan.py --epochs E --save-samples FILE (float32 [N,784])
  * Both sample sets go through the same path: 8-bit quantisation (what a PNG holds), then [-1, 1].
  *
  *   npx tsx bench/gan-quality.ts [--data fashion|mnist] [--epochs 5] [--n 10000] [--seed 1] [--keep DIR]
@@ -32,8 +32,9 @@ import { featureStats, frechetDistance } from "../src/engines/eval/frechet.ts";
 import { labelDistribution } from "../src/engines/eval/distribution.ts";
 import { knnPrecisionRecall } from "../src/engines/eval/knn.ts";
 import { realReference } from "../src/engines/eval/real-stats.ts";
+import { referenceScript } from "./references.ts";
 
-const REFERENCE = "/work/shared/bench/reference_gan.py";
+const REFERENCE = referenceScript("reference_gan.py");
 const PYTHON = "/usr/bin/python3";
 
 const { values } = parseArgs({

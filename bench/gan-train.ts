@@ -2,7 +2,7 @@
  * Training-speed benchmark for the course lab's MLP GAN, GenLab vs PyTorch, in one run:
  *   (a) GenLab's native fused step (native/ addon, OpenBLAS),
  *   (b) a hand-written TensorFlow.js step on the wasm backend (manual backprop, tf.train.adam),
- *   (c) /work/shared/bench/reference_gan.py (PyTorch CPU + OpenBLAS), same recipe and batch,
+ *   (c) ../shared/bench/reference_gan.py (PyTorch CPU + OpenBLAS), same recipe and batch,
  * plus the time to sample 64 images (native generate() vs tfjs). (a) and (b) train on the same
  * real Fashion-MNIST batches (Debian's dataset-fashion-mnist, x/127.5 − 1).
  *
@@ -21,8 +21,9 @@ import { loadDataset } from "../src/engines/gan/datasets/index.ts";
 import { initMlp } from "../src/engines/gan/mlp-init.ts";
 import { Rng } from "../src/engines/runtime/random.ts";
 import { loadNative, nativeUnavailableReason, type MlpSpec, type MlpWeights } from "../src/engines/gan/native.ts";
+import { referenceScript } from "./references.ts";
 
-const REFERENCE = "/work/shared/bench/reference_gan.py";
+const REFERENCE = referenceScript("reference_gan.py");
 const PYTHON = "/usr/bin/python3";
 
 function arg(name: string, fallback: number): number {

@@ -16,18 +16,8 @@ type Bindings = typeof import("@prisma/schema-engine-wasm/schema_engine_bg");
 
 let bindings: Promise<Bindings> | undefined;
 
-/** A Rust panic inside the engine reports its message here before the call throws. */
-let lastPanic = "";
-(globalThis as { PRISMA_WASM_PANIC_REGISTRY?: unknown }).PRISMA_WASM_PANIC_REGISTRY ??= {
-  set_message: (message: string) => {
-    lastPanic = message;
-  },
-};
-
-/** The message of the engine's last panic, if any (for error reports). */
-export function lastEnginePanic(): string {
-  return lastPanic;
-}
+/** The engine's glue reports a Rust panic here before the call throws, so the registry must exist; the thrown error is what callers see. */
+(globalThis as { PRISMA_WASM_PANIC_REGISTRY?: unknown }).PRISMA_WASM_PANIC_REGISTRY ??= { set_message: () => {} };
 
 /** The package's own entry imports the .wasm as an ES module, which Node 20 cannot; instantiate it by hand. */
 function loadBindings(): Promise<Bindings> {

@@ -14,20 +14,6 @@ export interface GenerationRequest {
   interaction?: { id: string; token: string; applicationId: string; createdAt: Date } | null;
 }
 
-/**
- * Records a generation as queued and puts it on the queue. The row is written first, so a
- * job can never exist without its provenance row; a send that fails marks the row failed.
- */
-export async function queueGeneration(
-  prisma: PrismaClient,
-  queue: JobQueue,
-  req: GenerationRequest,
-  /** Runs after the row exists and before a worker can see the job (e.g. to show the queue position). */
-  beforeEnqueue?: (gen: QueuedGeneration) => Promise<void>,
-): Promise<{ id: string; jobId: string }> {
-  return sendGeneration(prisma, queue, await recordGeneration(prisma, req), beforeEnqueue);
-}
-
 export interface QueuedGeneration {
   id: string;
   engine: string;
@@ -35,7 +21,12 @@ export interface QueuedGeneration {
   requesterId: string;
 }
 
-/** The first half: the provenance row, status queued (no job yet). */
+/**
+ * A generation is queued in two halves: the row first, so a job can never exist without its
+ * provenance row, then the job (a send that fails marks the row failed).
+ *
+ * The first half: the provenance row, status queued (no job yet).
+ */
 export async function recordGeneration(prisma: PrismaClient, req: GenerationRequest): Promise<QueuedGeneration> {
   const { requester, guild } = req;
   await prisma.user.upsert({ where: { id: requester.id }, create: { id: requester.id, username: requester.username }, update: { username: requester.username } });

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startApp, type App } from "../../src/app.ts";
 import { readPngText } from "../../src/images/index.ts";
 import { createLogger } from "../../src/log.ts";
-import { queueGeneration, type GenerationRequest } from "../../src/generations/record.ts";
+import { recordGeneration, sendGeneration, type GenerationRequest } from "../../src/generations/record.ts";
 import { testConfig } from "../support/config.ts";
 import { createTestDatabase } from "../support/db.ts";
 import { patternEngine } from "../support/pattern-engine.ts";
@@ -25,6 +25,11 @@ async function finished(id: string) {
   }, `generation ${id} to finish`);
 }
 
+/** What enqueueGeneration does after its checks: the row, then the job. */
+async function queue(req: GenerationRequest): Promise<{ id: string; jobId: string }> {
+  return sendGeneration(app.db.prisma, app.queue, await recordGeneration(app.db.prisma, req));
+}
+
 beforeAll(async () => {
   config = testConfig({ DATABASE_URL: await createTestDatabase("jobs"), GENLAB_JOB_RETRY_LIMIT: "1" });
   app = await startApp({ config, log: createLogger("silent"), bot: false, worker: true, engines: [patternEngine(), patternEngine({ name: "flaky", failFirst: 1 })] });
@@ -36,7 +41,7 @@ afterAll(async () => {
 
 describe("generation worker (no Discord)", () => {
   it("runs the engine, stores PNGs with provenance chunks and records provenance in the database", async () => {
-    const { id } = await queueGeneration(app.db.prisma, app.queue, request({ n: 4, seed: 7 }));
+    const { id } = await queue(request({ n: 4, seed: 7 }));
     const g = await finished(id);
     expect(g.status).toBe("succeeded");
     expect(g.attempts).toBe(1);
@@ -59,7 +64,7 @@ describe("generation worker (no Discord)", () => {
   });
 
   it("fails bad input at once, without retrying", async () => {
-    const { id } = await queueGeneration(app.db.prisma, app.queue, request({ n: 50 }));
+    const { id } = await queue(request({ n: 50 }));
     const g = await finished(id);
     expect(g.status).toBe("failed");
     expect(g.attempts).toBe(1);
@@ -68,7 +73,7 @@ describe("generation worker (no Discord)", () => {
   });
 
   it("fails an unknown engine at once with a sentence that says what to do", async () => {
-    const { id } = await queueGeneration(app.db.prisma, app.queue, request({}, "stylegan9"));
+    const { id } = await queue(request({}, "stylegan9"));
     const g = await finished(id);
     expect(g.status).toBe("failed");
     expect(g.attempts).toBe(1);
@@ -76,7 +81,7 @@ describe("generation worker (no Discord)", () => {
   });
 
   it("retries a transient failure with backoff and succeeds, recording one provenance", async () => {
-    const { id } = await queueGeneration(app.db.prisma, app.queue, request({ n: 2 }, "flaky"));
+    const { id } = await queue(request({ n: 2 }, "flaky"));
     const g = await finished(id);
     expect(g.status).toBe("succeeded");
     expect(g.attempts).toBe(2);

@@ -15,15 +15,7 @@ import type { CommandContext } from "./types.ts";
  * the engine (a bad one gets an ephemeral sentence and nothing is queued), acknowledge,
  * record the generation, queue the job. The worker later replaces the reply with the images.
  */
-export function enqueueGeneration(
-  interaction: ChatInputCommandInteraction | ButtonInteraction,
-  ctx: CommandContext,
-  request: { engine: string; params: Record<string, unknown>; command?: string; notice?: (id: string) => string },
-): Promise<string | undefined> {
-  return enqueue(interaction, ctx, request);
-}
-
-async function enqueue(
+export async function enqueueGeneration(
   interaction: ChatInputCommandInteraction | ButtonInteraction,
   ctx: CommandContext,
   request: { engine: string; params: Record<string, unknown>; command?: string; notice?: (id: string) => string },
