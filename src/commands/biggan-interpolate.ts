@@ -2,6 +2,7 @@ import { SlashCommandBuilder } from "discord.js";
 import { DEFAULT_TRUNCATION, MAX_FRAMES } from "../engines/biggan/index.ts";
 import { classChoices } from "./support/imagenet-choices.ts";
 import { enqueueGeneration } from "./support/enqueue.ts";
+import { MAX_OPTION_SEED, seedOption, truncationOption } from "./support/options.ts";
 import { IMAGE_REQUEST } from "./support/preconditions.ts";
 import type { Command } from "./support/types.ts";
 
@@ -13,9 +14,9 @@ export const command: Command = {
     .addStringOption((o) => o.setName("from").setDescription("Start class: name or number").setRequired(true).setAutocomplete(true).setMaxLength(200))
     .addStringOption((o) => o.setName("to").setDescription("End class: name or number").setRequired(true).setAutocomplete(true).setMaxLength(200))
     .addIntegerOption((o) => o.setName("steps").setDescription(`Frames, 2–${MAX_FRAMES} (default 8)`).setMinValue(2).setMaxValue(MAX_FRAMES))
-    .addNumberOption((o) => o.setName("truncation").setDescription(`0–1 (default ${DEFAULT_TRUNCATION})`).setMinValue(0.02).setMaxValue(1))
-    .addIntegerOption((o) => o.setName("seed").setDescription("Seed of the start image").setMinValue(0).setMaxValue(2 ** 31 - 1))
-    .addIntegerOption((o) => o.setName("to_seed").setDescription("Seed of the end image (default: the same, a pure class morph)").setMinValue(0).setMaxValue(2 ** 31 - 1))
+    .addNumberOption(truncationOption(DEFAULT_TRUNCATION, "lower is more typical, higher more varied"))
+    .addIntegerOption(seedOption("Seed of the start image"))
+    .addIntegerOption((o) => o.setName("to_seed").setDescription("Seed of the end image (default: the same, a pure class morph)").setMinValue(0).setMaxValue(MAX_OPTION_SEED))
     .toJSON(),
   defer: "none",
   preconditions: { "*": IMAGE_REQUEST },

@@ -2,6 +2,7 @@ import { SlashCommandBuilder } from "discord.js";
 import { DEFAULT_TRUNCATION } from "../engines/biggan/index.ts";
 import { classChoices } from "./support/imagenet-choices.ts";
 import { enqueueGeneration } from "./support/enqueue.ts";
+import { countOption, seedOption, truncationOption } from "./support/options.ts";
 import { IMAGE_REQUEST } from "./support/preconditions.ts";
 import type { Command } from "./support/types.ts";
 
@@ -14,9 +15,9 @@ export const command: Command = {
     .setName("biggan")
     .setDescription("BigGAN images of an ImageNet class")
     .addStringOption((o) => o.setName("class").setDescription("Class name or number 0–999 (e.g. golden retriever, 207), or a mix 207:0.5,208:0.5").setRequired(true).setAutocomplete(true).setMaxLength(200))
-    .addIntegerOption((o) => o.setName("n").setDescription(`How many images, 1–${MAX_DISCORD_IMAGES} (default 4)`).setMinValue(1).setMaxValue(MAX_DISCORD_IMAGES))
-    .addNumberOption((o) => o.setName("truncation").setDescription(`0–1: lower is more typical, higher more varied (default ${DEFAULT_TRUNCATION})`).setMinValue(0.02).setMaxValue(1))
-    .addIntegerOption((o) => o.setName("seed").setDescription("Seed, to draw the same images again").setMinValue(0).setMaxValue(2 ** 31 - 1))
+    .addIntegerOption(countOption(MAX_DISCORD_IMAGES, 4))
+    .addNumberOption(truncationOption(DEFAULT_TRUNCATION))
+    .addIntegerOption(seedOption())
     .toJSON(),
   defer: "none",
   preconditions: { "*": IMAGE_REQUEST },

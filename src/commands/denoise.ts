@@ -2,6 +2,7 @@ import { SlashCommandBuilder } from "discord.js";
 import { LIMITS } from "../engines/eval/engine.ts";
 import { modelChoices } from "./evaluate.ts";
 import { enqueueGeneration } from "./support/enqueue.ts";
+import { countOption, seedOption } from "./support/options.ts";
 import { IMAGE_REQUEST } from "./support/preconditions.ts";
 import type { Command } from "./support/types.ts";
 
@@ -12,8 +13,8 @@ export const command: Command = {
     .setDescription("Add noise to real images and find the GAN's closest images (inversion), with PSNR/SSIM")
     .addStringOption((o) => o.setName("model").setDescription("Which generator (default: the first installed)").setAutocomplete(true).setMaxLength(100))
     .addNumberOption((o) => o.setName("sigma").setDescription(`Noise σ on the [-1, 1] pixel scale, 0–${LIMITS.sigma.max} (default ${LIMITS.sigma.default})`).setMinValue(0).setMaxValue(LIMITS.sigma.max))
-    .addIntegerOption((o) => o.setName("n").setDescription(`How many images, 1–${LIMITS.denoise.max} (default ${LIMITS.denoise.default})`).setMinValue(1).setMaxValue(LIMITS.denoise.max))
-    .addIntegerOption((o) => o.setName("seed").setDescription("Seed: which images, which noise, which starting points").setMinValue(0).setMaxValue(2 ** 31 - 1))
+    .addIntegerOption(countOption(LIMITS.denoise.max, LIMITS.denoise.default))
+    .addIntegerOption(seedOption("Seed: which images, which noise, which starting points"))
     .toJSON(),
   defer: "none",
   preconditions: { "*": IMAGE_REQUEST },

@@ -3,6 +3,7 @@ import type { EvalEngine } from "../engines/eval/engine.ts";
 import { LIMITS } from "../engines/eval/engine.ts";
 import { ganModelsFor } from "../guilds/models.ts";
 import { enqueueGeneration } from "./support/enqueue.ts";
+import { countOption, seedOption } from "./support/options.ts";
 import { IMAGE_REQUEST } from "./support/preconditions.ts";
 import type { Command, CommandContext } from "./support/types.ts";
 
@@ -15,8 +16,8 @@ export const command: Command = {
     .setName("evaluate")
     .setDescription("Judge a GAN with GenLab's classifier: label distribution, class accuracy, FD")
     .addStringOption((o) => o.setName("model").setDescription("Which generator (default: the first installed)").setAutocomplete(true).setMaxLength(100))
-    .addIntegerOption((o) => o.setName("n").setDescription(`How many samples to classify, 10–${MAX_DISCORD_N} (default ${LIMITS.distribution.default})`).setMinValue(10).setMaxValue(MAX_DISCORD_N))
-    .addIntegerOption((o) => o.setName("seed").setDescription("Seed, to get the same numbers again").setMinValue(0).setMaxValue(2 ** 31 - 1))
+    .addIntegerOption(countOption(MAX_DISCORD_N, LIMITS.distribution.default, "samples to classify", 10))
+    .addIntegerOption(seedOption("Seed, to get the same numbers again"))
     .toJSON(),
   defer: "none",
   preconditions: { "*": IMAGE_REQUEST },

@@ -2,6 +2,7 @@ import { SlashCommandBuilder } from "discord.js";
 import { GanEngine, MAX_SAMPLES } from "../engines/gan/index.ts";
 import { ganModelsFor } from "../guilds/models.ts";
 import { enqueueGeneration } from "./support/enqueue.ts";
+import { countOption, seedOption } from "./support/options.ts";
 import { IMAGE_REQUEST } from "./support/preconditions.ts";
 import type { Command } from "./support/types.ts";
 
@@ -15,9 +16,9 @@ export const command: Command = {
         .setName("sample")
         .setDescription("Draw images from a trained generator")
         .addStringOption((o) => o.setName("model").setDescription("Which generator (default: the first installed)").setAutocomplete(true).setMaxLength(100))
-        .addIntegerOption((o) => o.setName("n").setDescription(`How many images, 1–${MAX_SAMPLES} (default 16)`).setMinValue(1).setMaxValue(MAX_SAMPLES))
+        .addIntegerOption(countOption(MAX_SAMPLES, 16))
         .addStringOption((o) => o.setName("label").setDescription("Class to draw (conditional models): number or name").setAutocomplete(true).setMaxLength(40))
-        .addIntegerOption((o) => o.setName("seed").setDescription("Seed, to draw the same images again").setMinValue(0).setMaxValue(2 ** 31 - 1)),
+        .addIntegerOption(seedOption()),
     )
     .toJSON(),
   defer: "none",
