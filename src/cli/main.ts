@@ -110,10 +110,11 @@ async function main(argv: string[]): Promise<number> {
 
 async function registerCommands(config: Config, guildId: string | undefined): Promise<number> {
   if (!config.DISCORD_TOKEN) throw new ConfigError("DISCORD_TOKEN is not set: register-commands needs the bot token (Developer Portal → your application → Bot).");
-  const [{ REST, Routes }, { loadCommands }] = await Promise.all([import("discord.js"), import("../commands/support/registry.ts")]);
+  // The definitions alone: registering loads no engine, model runtime or database.
+  const [{ REST, Routes }, { definitions }] = await Promise.all([import("discord.js"), import("../commands/definitions/index.ts")]);
   const rest = new REST({ api: config.DISCORD_API_URL }).setToken(config.DISCORD_TOKEN);
   const appId = config.DISCORD_APPLICATION_ID ?? ((await rest.get(Routes.currentApplication())) as { id: string }).id;
-  const body = [...(await loadCommands()).values()].map((c) => c.data);
+  const body = definitions;
   await rest.put(guildId ? Routes.applicationGuildCommands(appId, guildId) : Routes.applicationCommands(appId), { body });
   process.stdout.write(`Registered ${body.length} commands ${guildId ? `in guild ${guildId} (available now)` : "globally (may take up to an hour to appear)"}.\n`);
   return 0;

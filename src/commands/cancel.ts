@@ -1,15 +1,12 @@
-import { MessageFlags, SlashCommandBuilder } from "discord.js";
+import { MessageFlags } from "discord.js";
 import { UserFacingError } from "../config/errors.ts";
 import { cancelGeneration, generationToCancel } from "../generations/actions.ts";
+import { definition } from "./definitions/cancel.ts";
 import type { Command } from "./support/types.ts";
 
 /** /cancel [generation] — withdraw one of your requests that has not started (default: the newest). */
 export const command: Command = {
-  data: new SlashCommandBuilder()
-    .setName("cancel")
-    .setDescription("Cancel one of your waiting image requests")
-    .addStringOption((o) => o.setName("generation").setDescription("Generation id (default: your newest waiting request)").setMaxLength(40))
-    .toJSON(),
+  data: definition,
   defer: "none",
   async execute(interaction, ctx) {
     const id = interaction.options.getString("generation")?.trim().toLowerCase();

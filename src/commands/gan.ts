@@ -1,26 +1,13 @@
-import { SlashCommandBuilder } from "discord.js";
-import { GanEngine, MAX_SAMPLES } from "../engines/gan/index.ts";
+import { GanEngine } from "../engines/gan/index.ts";
 import { ganModelsFor } from "../guilds/models.ts";
 import { enqueueGeneration } from "./support/enqueue.ts";
-import { countOption, seedOption } from "./support/options.ts";
 import { IMAGE_REQUEST } from "./support/preconditions.ts";
+import { definition } from "./definitions/gan.ts";
 import type { Command } from "./support/types.ts";
 
 /** /gan sample — images from GenLab's own trained GANs (MNIST digits, Fashion-MNIST). */
 export const command: Command = {
-  data: new SlashCommandBuilder()
-    .setName("gan")
-    .setDescription("GANs trained by GenLab")
-    .addSubcommand((s) =>
-      s
-        .setName("sample")
-        .setDescription("Draw images from a trained generator")
-        .addStringOption((o) => o.setName("model").setDescription("Which generator (default: the first installed)").setAutocomplete(true).setMaxLength(100))
-        .addIntegerOption(countOption(MAX_SAMPLES, 16))
-        .addStringOption((o) => o.setName("label").setDescription("Class to draw (conditional models): number or name").setAutocomplete(true).setMaxLength(40))
-        .addIntegerOption(seedOption()),
-    )
-    .toJSON(),
+  data: definition,
   defer: "none",
   preconditions: { "*": IMAGE_REQUEST },
   async execute(interaction, ctx) {

@@ -1,9 +1,10 @@
-import { EmbedBuilder, SlashCommandBuilder } from "discord.js";
+import { EmbedBuilder } from "discord.js";
+import { definition } from "./definitions/models.ts";
 import type { Command } from "./support/types.ts";
 
 /** /models — which engines can run here, and for each one that cannot, what to set. */
 export const command: Command = {
-  data: new SlashCommandBuilder().setName("models").setDescription("Which generators are ready, and what is missing for the others").toJSON(),
+  data: definition,
   defer: "none",
   async execute(interaction, ctx) {
     const lines: string[] = [];

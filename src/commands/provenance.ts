@@ -1,14 +1,11 @@
-import { MessageFlags, SlashCommandBuilder } from "discord.js";
+import { MessageFlags } from "discord.js";
 import { findProvenance, provenanceEmbed } from "../generations/provenance.ts";
+import { definition } from "./definitions/provenance.ts";
 import type { Command } from "./support/types.ts";
 
 /** /provenance — everything GenLab knows about how an image was made. */
 export const command: Command = {
-  data: new SlashCommandBuilder()
-    .setName("provenance")
-    .setDescription("Who made an image, with which model, parameters and seed")
-    .addStringOption((o) => o.setName("target").setDescription("Message link, message id or generation id").setRequired(true).setMaxLength(200))
-    .toJSON(),
+  data: definition,
   defer: "none",
   async execute(interaction, ctx) {
     const target = interaction.options.getString("target", true).trim();

@@ -1,10 +1,11 @@
-import { MessageFlags, SlashCommandBuilder } from "discord.js";
+import { MessageFlags } from "discord.js";
 import { waitingLines } from "../generations/actions.ts";
+import { definition } from "./definitions/queue.ts";
 import type { Command } from "./support/types.ts";
 
 /** /queue — your requests that are waiting or being drawn, with their place in line. */
 export const command: Command = {
-  data: new SlashCommandBuilder().setName("queue").setDescription("Your image requests that are waiting or being drawn").toJSON(),
+  data: definition,
   defer: "none",
   async execute(interaction, ctx) {
     const lines = await waitingLines(ctx.prisma, interaction.user.id);
