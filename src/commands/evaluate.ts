@@ -1,24 +1,17 @@
 import { type AutocompleteInteraction } from "discord.js";
 import type { EvalEngine } from "../engines/eval/engine.ts";
 import { ganModelsFor } from "../guilds/models.ts";
-import { enqueueGeneration } from "./support/enqueue.ts";
-import { IMAGE_REQUEST } from "./support/preconditions.ts";
+import { imageCommand } from "./support/image-command.ts";
 import { definition } from "./definitions/evaluate.ts";
-import type { Command, CommandContext } from "./support/types.ts";
+import type { CommandContext } from "./support/types.ts";
 
 /** /evaluate — label distribution, class accuracy and classifier-feature FD of a trained generator. */
-export const command: Command = {
+export const command = imageCommand({
   data: definition,
-  defer: "none",
-  preconditions: { "*": IMAGE_REQUEST },
-  async execute(interaction, ctx) {
-    await enqueueGeneration(interaction, ctx, {
-      engine: "eval",
-      params: { task: "distribution", model: interaction.options.getString("model"), n: interaction.options.getInteger("n"), seed: interaction.options.getInteger("seed") },
-    });
-  },
+  engine: "eval",
+  params: (o) => ({ task: "distribution", model: o.getString("model"), n: o.getInteger("n"), seed: o.getInteger("seed") }),
   autocomplete: modelChoices,
-};
+});
 
 /** Generator names for the model option (shared with /denoise). */
 export async function modelChoices(interaction: AutocompleteInteraction, ctx: CommandContext): Promise<void> {

@@ -1,42 +1,39 @@
+import type { AutocompleteInteraction } from "discord.js";
 import { GanEngine } from "../engines/gan/index.ts";
 import { ganModelsFor } from "../guilds/models.ts";
-import { enqueueGeneration } from "./support/enqueue.ts";
-import { IMAGE_REQUEST } from "./support/preconditions.ts";
+import { imageCommand } from "./support/image-command.ts";
 import { definition } from "./definitions/gan.ts";
-import type { Command } from "./support/types.ts";
+import type { CommandContext } from "./support/types.ts";
 
 /** /gan sample — images from GenLab's own trained GANs (MNIST digits, Fashion-MNIST). */
-export const command: Command = {
+export const command = imageCommand({
   data: definition,
-  defer: "none",
-  preconditions: { "*": IMAGE_REQUEST },
-  async execute(interaction, ctx) {
-    await enqueueGeneration(interaction, ctx, {
-      engine: "gan",
-      params: {
-        model: interaction.options.getString("model"),
-        n: interaction.options.getInteger("n"),
-        label: interaction.options.getString("label"),
-        seed: interaction.options.getInteger("seed"),
-      },
-    });
-  },
-  async autocomplete(interaction, ctx) {
-    const engine = ctx.engines.has("gan") ? (ctx.engines.get("gan") as GanEngine) : undefined;
-    const focused = interaction.options.getFocused(true);
-    const typed = String(focused.value).toLowerCase();
-    let choices: { name: string; value: string }[] = [];
-    if (engine && focused.name === "model") {
-      choices = (await ganModelsFor(ctx.prisma, engine.catalog, interaction.guildId)).map((n) => ({ name: n, value: n }));
-    } else if (engine && focused.name === "label") {
-      const model = interaction.options.getString("model") ?? engine.defaultModel();
-      const visible = model ? (await ganModelsFor(ctx.prisma, engine.catalog, interaction.guildId)).includes(model) : false;
-      const spec = model && visible ? safeSpec(engine, model) : undefined;
-      choices = spec?.conditional ? spec.classes.map((c, i) => ({ name: `${i} · ${c}`, value: String(i) })) : [];
-    }
-    await interaction.respond(choices.filter((c) => c.name.toLowerCase().includes(typed)).slice(0, 25));
-  },
-};
+  engine: "gan",
+  params: (o) => ({
+    model: o.getString("model"),
+    n: o.getInteger("n"),
+    label: o.getString("label"),
+    seed: o.getInteger("seed"),
+  }),
+  autocomplete,
+});
+
+/** Model names this server may use, and a conditional model's classes. */
+async function autocomplete(interaction: AutocompleteInteraction, ctx: CommandContext): Promise<void> {
+  const engine = ctx.engines.has("gan") ? (ctx.engines.get("gan") as GanEngine) : undefined;
+  const focused = interaction.options.getFocused(true);
+  const typed = String(focused.value).toLowerCase();
+  let choices: { name: string; value: string }[] = [];
+  if (engine && focused.name === "model") {
+    choices = (await ganModelsFor(ctx.prisma, engine.catalog, interaction.guildId)).map((n) => ({ name: n, value: n }));
+  } else if (engine && focused.name === "label") {
+    const model = interaction.options.getString("model") ?? engine.defaultModel();
+    const visible = model ? (await ganModelsFor(ctx.prisma, engine.catalog, interaction.guildId)).includes(model) : false;
+    const spec = model && visible ? safeSpec(engine, model) : undefined;
+    choices = spec?.conditional ? spec.classes.map((c, i) => ({ name: `${i} · ${c}`, value: String(i) })) : [];
+  }
+  await interaction.respond(choices.filter((c) => c.name.toLowerCase().includes(typed)).slice(0, 25));
+}
 
 function safeSpec(engine: GanEngine, model: string) {
   try {

@@ -14,7 +14,8 @@ const commandsDir = fileURLToPath(new URL("../../src/commands/", import.meta.url
 describe("declared preconditions", () => {
   it("every command that queues images declares the image-request checks for all its uses", async () => {
     const { commands } = await loadCommandModules();
-    const queuing = [...commands.values()].filter((c) => readFileSync(`${commandsDir}${fileFor(c.data.name)}`, "utf8").includes("enqueueGeneration("));
+    const queues = (c: { data: { name: string } }) => /\b(imageCommand|enqueueGeneration)\(/.test(readFileSync(`${commandsDir}${fileFor(c.data.name)}`, "utf8"));
+    const queuing = [...commands.values()].filter(queues);
     expect(queuing.map((c) => c.data.name).sort()).toEqual(["biggan", "biggan-interpolate", "dataset", "denoise", "evaluate", "gan", "imagine"]);
     for (const c of queuing) expect(c.preconditions?.["*"], `/${c.data.name}`).toEqual(IMAGE_REQUEST);
     expect(IMAGE_REQUEST).toEqual([inImageChannel, withinRequestLimits]);
