@@ -5,6 +5,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { presets, slug } from "../../src/engines/diffusion/index.ts";
 import { readPngText } from "../../src/images/index.ts";
 import { runGenlab } from "../support/cli.ts";
+import { readZip } from "../support/read-zip.ts";
 import { tempDir } from "../support/config.ts";
 import { writeTinySd } from "../support/tiny-sd.ts";
 
@@ -44,9 +45,17 @@ describe("genlab imagine / genlab dataset on a tiny local Stable Diffusion", () 
     expect(csv).toHaveLength(11);
     const sheet = await sharp(join(out, "contact-sheet.png")).metadata();
     expect([sheet.width, sheet.height]).toEqual([2 * 128 + 2, 5 * 128 + 4 * 2]);
-    const zip = readFileSync(join(out, "dataset.zip"));
-    expect(zip.readUInt32LE(0)).toBe(0x04034b50);
-    expect(zip.readUInt16LE(zip.length - 22 + 10)).toBe(13); // 10 images + 2 metadata files + contact sheet
+    // The zip, read by Python's zipfile: every image under its folder, then the metadata and the
+    // contact sheet, each byte for byte the file on disk (images: the sha256 in their row).
+    const zip = await readZip(join(out, "dataset.zip"));
+    expect(zip.bad).toBeNull();
+    const names = [...rows.map((row) => row.file as string), "metadata.csv", "metadata.jsonl", "contact-sheet.png"];
+    expect(zip.entries.map((e) => e.name)).toEqual(names);
+    for (const [i, e] of zip.entries.entries()) {
+      const onDisk = readFileSync(join(out, e.name));
+      expect(e).toEqual({ name: names[i], size: onDisk.length, method: e.name.endsWith(".png") ? 0 : 8, sha256: createHash("sha256").update(onDisk).digest("hex") });
+      if (i < rows.length) expect(e.sha256).toBe(rows[i]!.sha256);
+    }
   });
 
   it.each([

@@ -92,7 +92,7 @@ export async function buildDataset(engine: DiffusionEngine, req: DatasetRequest)
   if (req.zip) {
     const path = join(req.outDir, "dataset.zip");
     const entries: ZipEntry[] = [...rows.map((r) => r.file), "metadata.csv", "metadata.jsonl", "contact-sheet.png"].map((name) => ({ name, path: join(req.outDir, name) }));
-    dataset.zip = { path, bytes: writeZip(path, entries) };
+    dataset.zip = { path, bytes: await writeZip(path, entries, req.signal) };
   }
   return dataset;
 }
