@@ -1,6 +1,6 @@
 import { SlashCommandBuilder } from "discord.js";
+import { DEFAULT_TRUNCATION, MAX_FRAMES } from "../../engines/biggan/limits.ts";
 import { MAX_OPTION_SEED, seedOption, truncationOption } from "../support/options.ts";
-import { DEFAULT_TRUNCATION, MAX_FRAMES } from "./limits.ts";
 
 /** The /biggan-interpolate slash command as Discord registers it (its handler: src/commands/biggan-interpolate.ts). */
 export const definition = new SlashCommandBuilder()

@@ -1,6 +1,6 @@
 import { SlashCommandBuilder } from "discord.js";
+import { DEFAULT_TRUNCATION } from "../../engines/biggan/limits.ts";
 import { countOption, seedOption, truncationOption } from "../support/options.ts";
-import { DEFAULT_TRUNCATION } from "./limits.ts";
 
 /** Discord shows at most a 2×4 grid comfortably; the CLI allows up to 16. */
 export const MAX_DISCORD_IMAGES = 8;

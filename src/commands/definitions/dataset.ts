@@ -1,8 +1,8 @@
 import { SlashCommandBuilder } from "discord.js";
+import { MAX_PER_PROMPT } from "../../engines/diffusion/dataset/limits.ts";
 import { presetNames } from "../../engines/diffusion/dataset/presets.ts";
 import { MAX_GUIDANCE, MAX_STEPS } from "../../engines/diffusion/params.ts";
 import { seedOption } from "../support/options.ts";
-import { MAX_PER_PROMPT } from "./limits.ts";
 
 /** The /dataset slash command as Discord registers it (its handler: src/commands/dataset.ts). */
 export const definition = new SlashCommandBuilder()

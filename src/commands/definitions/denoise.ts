@@ -1,6 +1,6 @@
 import { SlashCommandBuilder } from "discord.js";
+import { LIMITS } from "../../engines/eval/limits.ts";
 import { countOption, seedOption } from "../support/options.ts";
-import { LIMITS } from "./limits.ts";
 
 /** The /denoise slash command as Discord registers it (its handler: src/commands/denoise.ts). */
 export const definition = new SlashCommandBuilder()

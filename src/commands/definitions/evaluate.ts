@@ -1,6 +1,6 @@
 import { SlashCommandBuilder } from "discord.js";
+import { LIMITS } from "../../engines/eval/limits.ts";
 import { countOption, seedOption } from "../support/options.ts";
-import { LIMITS } from "./limits.ts";
 
 /** Samples per evaluation from Discord: enough for stable shares, quick on one CPU core. */
 export const MAX_DISCORD_N = 5000;

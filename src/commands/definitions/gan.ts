@@ -1,6 +1,6 @@
 import { SlashCommandBuilder } from "discord.js";
+import { MAX_SAMPLES } from "../../engines/gan/limits.ts";
 import { countOption, seedOption } from "../support/options.ts";
-import { MAX_SAMPLES } from "./limits.ts";
 
 /** The /gan slash command as Discord registers it (its handler: src/commands/gan.ts). */
 export const definition = new SlashCommandBuilder()

@@ -6,11 +6,8 @@ import { ImageNetClasses, type ClassMix } from "./classes.ts";
 import { BigGanGenerator, type GeneratorOptions } from "./generator.ts";
 import { effectiveTruncation, readModelDir, type BigGanModelDir } from "./manifest.ts";
 import { parseVariation, VARIATION_STRENGTH, type VariationOf } from "../runtime/latent.ts";
+import { DEFAULT_TRUNCATION, MAX_FRAMES, MAX_IMAGES } from "./limits.ts";
 import { imageSeed, lerp, slerp, truncatedNoise } from "./noise.ts";
-
-export const MAX_IMAGES = 16;
-export const MAX_FRAMES = 16;
-export const DEFAULT_TRUNCATION = 0.4;
 
 export interface BigGanParams extends Record<string, unknown> {
   mode: "sample" | "interpolate";

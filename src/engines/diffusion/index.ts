@@ -9,4 +9,5 @@ export { schedulerNames, type SchedulerName } from "./schedulers/index.ts";
 export { diffusionOptions } from "./from-config.ts";
 export { buildDataset, humanBytes, MAX_DATASET_IMAGES, type Dataset, type DatasetRequest, type DatasetRow } from "./dataset/build.ts";
 export { parsePromptFile, presetNames, presets, slug } from "./dataset/presets.ts";
-export { DatasetEngine, MAX_DISCORD_IMAGES, MAX_DISCORD_PROMPTS, MAX_PER_PROMPT, type DatasetParams } from "./dataset/engine.ts";
+export { DatasetEngine, type DatasetParams } from "./dataset/engine.ts";
+export { MAX_DISCORD_IMAGES, MAX_DISCORD_PROMPTS, MAX_PER_PROMPT } from "./dataset/limits.ts";

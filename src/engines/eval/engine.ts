@@ -12,6 +12,7 @@ import { comparisonImage } from "./comparison-image.ts";
 import { denoiseComparison, PROJECTION_NOTE, type DenoiseReport } from "./denoise.ts";
 import { evaluateGenerator, type EvalReport } from "./evaluate.ts";
 import type { InversionControl } from "./invert.ts";
+import { LIMITS } from "./limits.ts";
 import { defaultEvalCacheDir } from "./real-stats.ts";
 import type { ReferenceFamily } from "./reference-data.ts";
 import { denoiseFields, distributionChart, evalFields, evalNote } from "./report-view.ts";
@@ -32,12 +33,6 @@ const taskSchema = z.object({
   task: field(z.enum(tasks), (raw) => `task must be "distribution" or "denoise", not "${shown(raw)}".`, () => "distribution" as EvalTask),
   model: modelName(),
 });
-
-export const LIMITS = {
-  distribution: { default: 1000, max: 10_000 },
-  denoise: { default: 8, max: 16 },
-  sigma: { default: 0.5, max: 2 },
-} as const;
 
 /**
  * `/evaluate` and `/denoise`: judges GenLab's generators with GenLab's own classifiers. Returns

@@ -1,4 +1,5 @@
-export { EvalEngine, LIMITS, type EvalParams, type EvalTask } from "./engine.ts";
+export { EvalEngine, type EvalParams, type EvalTask } from "./engine.ts";
+export { LIMITS } from "./limits.ts";
 export { Classifier, classifierDirFor, type Classified } from "./classifier.ts";
 export { loadClassifier, shippedClassifierNames, shippedClassifiersDir, type ClassifierManifest } from "./classifier-files.ts";
 export { evaluateGenerator, FD_KIND, type EvalReport } from "./evaluate.ts";

@@ -6,6 +6,7 @@ import { parseVariation, VARIATION_STRENGTH, type VariationOf } from "../runtime
 import { loadNative, nativeUnavailableReason } from "./native.ts";
 import type { Engine, GenerateContext, GenerationResult } from "../types.ts";
 import { GanCatalog } from "./catalog.ts";
+import { MAX_SAMPLES } from "./limits.ts";
 import { checkLabel, GanSampler } from "./sample.ts";
 import type { GanSpec } from "./spec.ts";
 
@@ -16,8 +17,6 @@ export interface GanParams extends Record<string, unknown> {
   label: number | null;
   variationOf: VariationOf | null;
 }
-
-export const MAX_SAMPLES = 64;
 
 const requestSchema = z.object({ model: modelName(), n: wholeNumber("n", 1, MAX_SAMPLES, { default: 16 }), seed: seed() });
 

@@ -48,8 +48,9 @@ interface NativeGanTrainer {
 
 export interface NativeMlpGan extends NativeGanTrainer {
   /**
-   * One training step, as /work/shared/bench/reference_gan.py: fake = G(z) once; D step on
-   * BCE(D(real),1) + BCE(D(fake),0) → Adam(D); G step on BCE(D'(fake),1) through the updated D → Adam(G).
+   * One training step, as the benches' PyTorch reference (reference_gan.py): fake = G(z) once;
+   * D step on BCE(D(real),1) + BCE(D(fake),0) → Adam(D); G step on BCE(D'(fake),1) through the
+   * updated D → Adam(G).
    * real: ≥ batch×imgDim, z: ≥ batch×zDim, labels: ≥ batch class ids, or null when numClasses = 0.
    * Any batch size works (buffers grow to the largest batch seen, then are reused).
    */

@@ -8,6 +8,7 @@ import type { DiffusionEngine } from "../engine.ts";
 import { MAX_GUIDANCE, MAX_SEED, MAX_STEPS } from "../params.ts";
 import { checkPrompt, promptPolicyOf } from "../prompt-policy.ts";
 import { buildDataset, humanBytes } from "./build.ts";
+import { MAX_DISCORD_IMAGES, MAX_DISCORD_PROMPTS, MAX_PER_PROMPT } from "./limits.ts";
 import { presetNames, presets } from "./presets.ts";
 
 /** Leaves room under Discord's 10 MiB per message for the contact sheet and originals. */
@@ -24,11 +25,6 @@ export interface DatasetParams extends Record<string, unknown> {
   /** Provenance: GenLab's default word list did not apply (see DiffusionParams). */
   defaultWordsLifted?: true;
 }
-
-/** Discord-sized datasets: bigger ones are for `genlab dataset` on the GPU host. */
-export const MAX_DISCORD_PROMPTS = 10;
-export const MAX_PER_PROMPT = 8;
-export const MAX_DISCORD_IMAGES = 40;
 
 /**
  * `/dataset`: the synthetic-data exercise as a job. The dataset (folders, metadata, contact
