@@ -41,7 +41,7 @@ async function type(text: string) {
 describe("the playground in a real browser (headless Chromium)", () => {
   it("shows the engines' readiness and autocompletes commands and classes through the bot", async () => {
     await page.goto(url);
-    await expect.poll(() => page.locator("#engines li").first().textContent(), { timeout: 30_000 }).toMatch(/GAN: 2 trained generators/);
+    await expect.poll(() => page.locator("#engines li").first().textContent(), { timeout: 30_000 }).toMatch(/GAN: 3 trained generators/);
     await page.locator("#input").pressSequentially("/ga");
     await expect.poll(() => page.locator("#suggestions li").allTextContents(), { timeout: 30_000 }).toContain("/gan sampleDraw images from a trained generator");
     await page.locator("#input").fill("");
@@ -63,7 +63,7 @@ describe("the playground in a real browser (headless Chromium)", () => {
     await page.screenshot({ path: `${SHOTS}/gan-sample.png` });
 
     await result.locator("button", { hasText: "Info" }).click();
-    await expect.poll(() => page.locator(".msg .content").allTextContents(), { timeout: 60_000 }).toContainEqual(expect.stringContaining("Draw these again: /gan sample model:fashion-mnist-mlp-cond n:16 seed:4"));
+    await expect.poll(() => page.locator(".msg .content").allTextContents(), { timeout: 60_000 }).toContainEqual(expect.stringContaining("Draw these again: /gan sample model:fashion-mnist-dcgan-cond n:16 seed:4"));
   });
 
   it("a bad option is refused in the box with the reason, and nothing is sent", async () => {
