@@ -25,15 +25,6 @@ afterAll(async () => {
   await fake?.stop();
 });
 
-/** The first response, or undefined once the fake Discord has refused one as later than 3 s. */
-async function answered(h: ReturnType<FakeDiscord["interact"]>, lateBefore: number): Promise<number | undefined> {
-  let settled = false;
-  const refused = waitUntil(async () => settled || fake.lateCallbacks > lateBefore, "an acknowledgement or its refusal", 120_000).then(() => undefined);
-  const type = await Promise.race([h.callback(120_000).then((cb) => cb.type), refused]);
-  settled = true; // its poll ends within 100 ms; the next command need not wait for that
-  return type;
-}
-
 it("commands are acknowledged within Discord's 3 s while /evaluate and /denoise jobs run", async () => {
   await fake.interact({ name: "queue" }).callback(); // a first command's cold start is not what this is about
   // 3,000 samples through the classifier and its reference statistics, and an inversion: seconds
@@ -43,7 +34,7 @@ it("commands are acknowledged within Discord's 3 s while /evaluate and /denoise 
     fake.interact({ name: "denoise", userId: "600000000000000202", options: [{ name: "model", type: 3, value: "mnist-mlp" }, { name: "n", type: 4, value: 2 }, { name: "seed", type: 4, value: 1 }] }),
   ];
   const sent: { type: number | undefined; during: string }[] = [];
-  for (const h of jobs) sent.push({ type: await answered(h, fake.lateCallbacks), during: "queueing" });
+  for (const h of jobs) sent.push({ type: await fake.acknowledged(h, fake.lateCallbacks), during: "queueing" });
   await waitUntil(async () => (await app.db.prisma.generation.count()) === 2, "both jobs to be queued");
 
   // One /queue after another, each sent the moment the one before is answered, for as long as
@@ -62,7 +53,7 @@ it("commands are acknowledged within Discord's 3 s while /evaluate and /denoise 
   while (!ended) {
     const during = status;
     const h = fake.interact({ name: "queue", userId: String(600000000000000100n + BigInt(k++ % 10)) });
-    sent.push({ type: await answered(h, fake.lateCallbacks), during });
+    sent.push({ type: await fake.acknowledged(h, fake.lateCallbacks), during });
   }
   await watcher;
   const gens = await app.db.prisma.generation.findMany({ select: { command: true, status: true, error: true } });

@@ -22,21 +22,12 @@ afterAll(async () => {
   await fake?.stop();
 });
 
-/** The first response, or undefined once the fake Discord has refused one as later than 3 s. */
-async function answered(h: ReturnType<FakeDiscord["interact"]>, lateBefore: number): Promise<number | undefined> {
-  let settled = false;
-  const refused = waitUntil(async () => settled || fake.lateCallbacks > lateBefore, "an acknowledgement or its refusal", 120_000).then(() => undefined);
-  const type = await Promise.race([h.callback(120_000).then((cb) => cb.type), refused]);
-  settled = true; // its poll ends within 100 ms; the next command need not wait for that
-  return type;
-}
-
 it("commands are acknowledged within Discord's 3 s while a training step runs", async () => {
   // A DCGAN on TensorFlow.js: one training step (batch 64) takes seconds on two cores, so two
   // steps of real Fashion-MNIST images are enough.
   await fake.interact({ name: "queue" }).callback(); // a first command's cold start is not what this is about
   const start = fake.interact({ name: "train", permissions: "32", options: [{ type: 1, name: "start", options: [{ name: "dataset", type: 3, value: "fashion-mnist" }, { name: "arch", type: 3, value: "dcgan" }, { name: "epochs", type: 4, value: 1 }, { name: "limit", type: 4, value: 128 }] }] });
-  const sent: { type: number | undefined; during: string }[] = [{ type: await answered(start, 0), during: "/train start" }];
+  const sent: { type: number | undefined; during: string }[] = [{ type: await fake.acknowledged(start, 0), during: "/train start" }];
   const { id } = await waitUntil(() => app.db.prisma.trainingRun.findFirst(), "the run to be queued");
   const current = () => app.db.prisma.trainingRun.findUnique({ where: { id } });
 
@@ -56,7 +47,7 @@ it("commands are acknowledged within Discord's 3 s while a training step runs", 
   while (!ended) {
     const during = status;
     const h = fake.interact({ name: "queue", userId: String(600000000000000100n + BigInt(k++ % 10)) });
-    sent.push({ type: await answered(h, fake.lateCallbacks), during });
+    sent.push({ type: await fake.acknowledged(h, fake.lateCallbacks), during });
   }
   await watcher;
   const run = (await current())!;

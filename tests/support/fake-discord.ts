@@ -8,6 +8,7 @@ import {
   LocalDiscord, type HandledRequest, type InteractionHandle as LocalHandle, type InteractOptions as LocalOptions, type LocalDiscordOptions, type RecordedFile, type StoredMessage,
 } from "../../src/playground/local-discord/index.ts";
 import type { Reply } from "../../src/playground/local-discord/wire.ts";
+import { waitUntil } from "./wait.ts";
 
 export { snowflake } from "../../src/playground/local-discord/index.ts";
 export type { RecordedFile } from "../../src/playground/local-discord/index.ts";
@@ -64,6 +65,18 @@ export class FakeDiscord extends LocalDiscord {
 
   override channelMessages(channelId: string): FakeMessage[] {
     return super.channelMessages(channelId) as FakeMessage[];
+  }
+
+  /**
+   * An interaction's first response type, or undefined once this fake Discord has refused one
+   * as later than Discord's 3 s (counted from `lateBefore`, the count when it was sent).
+   */
+  async acknowledged(h: InteractionHandle, lateBefore: number): Promise<number | undefined> {
+    let settled = false;
+    const refused = waitUntil(async () => settled || this.lateCallbacks > lateBefore, "an acknowledgement or its refusal", 120_000).then(() => undefined);
+    const type = await Promise.race([h.callback(120_000).then((cb) => cb.type), refused]);
+    settled = true; // its poll ends within 100 ms; the next command need not wait for that
+    return type;
   }
 
   /** Registered slash commands, as the bot last overwrote them. */
