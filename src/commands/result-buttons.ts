@@ -17,6 +17,8 @@ export const buttons: ButtonHandler = {
     const gen = await generationForButton(ctx.prisma, id, interaction.guildId, interaction.user.id);
     const pick = /^([uv])([1-4])$/.exec(action);
     if (pick) {
+      // The result is posted a moment before its images are recorded (src/generations/worker.ts).
+      if (gen.status === "running") throw new UserFacingError("These images are still being saved: press the button again in a moment.");
       const index = Number(pick[2]) - 1;
       if (index >= gen.images.length) throw new UserFacingError(`These results have ${gen.images.length} images, not ${index + 1}.`);
       await (pick[1] === "u" ? upscale(interaction, gen, index) : vary(interaction, ctx, gen, index));

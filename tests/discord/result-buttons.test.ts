@@ -36,7 +36,8 @@ beforeAll(async () => {
   const h = fake.interact({ name: "gan", options: [{ type: 1, name: "sample", options: [{ name: "model", type: 3, value: "mnist-mlp" }, { name: "n", type: 4, value: 4 }, { name: "seed", type: 4, value: 18 }] }], userId: STUDENT });
   await h.callback();
   result = await waitUntil(async () => withImages(h.original()), "the result");
-  genId = (await app.db.prisma.generation.findFirstOrThrow({ where: { interactionId: h.id } })).id;
+  // The result is posted a moment before its record (and its images' rows) is written.
+  genId = (await waitUntil(() => app.db.prisma.generation.findFirst({ where: { interactionId: h.id, status: "succeeded" } }), "the result's record")).id;
 });
 
 afterAll(async () => {
@@ -47,6 +48,18 @@ afterAll(async () => {
 describe("U and V buttons under a result of 2–4 images", () => {
   it("offers U1–U4 and V1–V4 besides reroll, info and delete", () => {
     expect(result.components.map((row: { components: { custom_id: string }[] }) => row.components.map((c) => c.custom_id.split(":")[1]))).toEqual([["reroll", "info", "delete"], ["u1", "u2", "u3", "u4"], ["v1", "v2", "v3", "v4"]]);
+  });
+
+  it("a U or V button pressed between the post and its record asks to press again, rather than counting no images", async () => {
+    await app.db.prisma.generation.update({ where: { id: genId }, data: { status: "running" } });
+    try {
+      for (const action of ["u2", "v2"]) {
+        const cb = await press(`gen:${action}:${genId}`).callback();
+        expect(cb.data.content, action).toBe("⚠️ These images are still being saved: press the button again in a moment.");
+      }
+    } finally {
+      await app.db.prisma.generation.update({ where: { id: genId }, data: { status: "succeeded" } });
+    }
   });
 
   it("U2 posts image 2 alone, at full size", async () => {
