@@ -33,29 +33,19 @@ it("commands are acknowledged within Discord's 3 s while /evaluate and /denoise 
     fake.interact({ name: "evaluate", userId: "600000000000000201", options: [{ name: "model", type: 3, value: "mnist-mlp" }, { name: "n", type: 4, value: 3000 }, { name: "seed", type: 4, value: 1 }] }),
     fake.interact({ name: "denoise", userId: "600000000000000202", options: [{ name: "model", type: 3, value: "mnist-mlp" }, { name: "n", type: 4, value: 2 }, { name: "seed", type: 4, value: 1 }] }),
   ];
-  const sent: { type: number | undefined; during: string }[] = [];
-  for (const h of jobs) sent.push({ type: await fake.acknowledged(h, fake.lateCallbacks), during: "queueing" });
+  const queueing: { type: number | undefined; during: string }[] = [];
+  for (const h of jobs) queueing.push({ type: await fake.acknowledged(h, fake.lateCallbacks), during: "queueing" });
   await waitUntil(async () => (await app.db.prisma.generation.count()) === 2, "both jobs to be queued");
 
-  // One /queue after another, each sent the moment the one before is answered, for as long as
-  // the jobs last: at every moment one is waiting for its answer.
-  let status = "queued";
-  let ended = false;
-  const watcher = (async () => {
-    while (!ended) {
+  // One /queue after another for as long as the jobs last.
+  const sent = [
+    ...queueing,
+    ...(await fake.queueWhile(async () => {
       const gens = await app.db.prisma.generation.findMany({ select: { status: true } });
-      status = gens.some((g) => g.status === "running") ? "running" : gens.map((g) => g.status).join(",");
-      ended = gens.every((g) => ["succeeded", "failed", "cancelled"].includes(g.status));
-      await new Promise((r) => setTimeout(r, 250));
-    }
-  })();
-  let k = 0;
-  while (!ended) {
-    const during = status;
-    const h = fake.interact({ name: "queue", userId: String(600000000000000100n + BigInt(k++ % 10)) });
-    sent.push({ type: await fake.acknowledged(h, fake.lateCallbacks), during });
-  }
-  await watcher;
+      const during = gens.some((g) => g.status === "running") ? "running" : gens.map((g) => g.status).join(",");
+      return { during, ended: gens.every((g) => ["succeeded", "failed", "cancelled"].includes(g.status)) };
+    })),
+  ];
   const gens = await app.db.prisma.generation.findMany({ select: { command: true, status: true, error: true } });
   expect(gens.map((g) => [g.command, g.status, g.error]).sort()).toEqual([
     ["denoise", "succeeded", null],

@@ -27,29 +27,18 @@ it("commands are acknowledged within Discord's 3 s while a training step runs", 
   // steps of real Fashion-MNIST images are enough.
   await fake.interact({ name: "queue" }).callback(); // a first command's cold start is not what this is about
   const start = fake.interact({ name: "train", permissions: "32", options: [{ type: 1, name: "start", options: [{ name: "dataset", type: 3, value: "fashion-mnist" }, { name: "arch", type: 3, value: "dcgan" }, { name: "epochs", type: 4, value: 1 }, { name: "limit", type: 4, value: 128 }] }] });
-  const sent: { type: number | undefined; during: string }[] = [{ type: await fake.acknowledged(start, 0), during: "/train start" }];
+  const first = { type: await fake.acknowledged(start, 0), during: "/train start" };
   const { id } = await waitUntil(() => app.db.prisma.trainingRun.findFirst(), "the run to be queued");
   const current = () => app.db.prisma.trainingRun.findUnique({ where: { id } });
 
-  // One /queue after another, each sent the moment the one before is answered, for as long as
-  // the run lasts: at every moment one is waiting for its answer, as in a busy class.
-  let status = "queued after epoch 0";
-  let ended = false;
-  const watcher = (async () => {
-    while (!ended) {
+  // One /queue after another for as long as the run lasts.
+  const sent = [
+    first,
+    ...(await fake.queueWhile(async () => {
       const run = (await current())!;
-      status = `${run.status} after epoch ${run.epochsDone}`;
-      ended = ["succeeded", "failed", "stopped"].includes(run.status);
-      await new Promise((r) => setTimeout(r, 250));
-    }
-  })();
-  let k = 0;
-  while (!ended) {
-    const during = status;
-    const h = fake.interact({ name: "queue", userId: String(600000000000000100n + BigInt(k++ % 10)) });
-    sent.push({ type: await fake.acknowledged(h, fake.lateCallbacks), during });
-  }
-  await watcher;
+      return { during: `${run.status} after epoch ${run.epochsDone}`, ended: ["succeeded", "failed", "stopped"].includes(run.status) };
+    })),
+  ];
   const run = (await current())!;
   expect(run.status).toBe("succeeded");
   // The commands overlapped the run: some went in while it trained its epoch.

@@ -79,6 +79,30 @@ export class FakeDiscord extends LocalDiscord {
     return type;
   }
 
+  /**
+   * `/queue` after `/queue`, each sent the moment the one before is answered, until `watch` says
+   * the work being watched has ended (polled every 250 ms): at every moment one command waits for
+   * its answer, as in a busy class. Each answer's type (undefined: refused as late) comes with
+   * what `watch` last said was going on when it was sent.
+   */
+  async queueWhile(watch: () => Promise<{ during: string; ended: boolean }>): Promise<{ type: number | undefined; during: string }[]> {
+    const sent: { type: number | undefined; during: string }[] = [];
+    let state = await watch();
+    const watcher = (async () => {
+      while (!state.ended) {
+        await new Promise((r) => setTimeout(r, 250));
+        state = await watch();
+      }
+    })();
+    for (let k = 0; !state.ended; k++) {
+      const during = state.during;
+      const h = this.interact({ name: "queue", userId: String(600000000000000100n + BigInt(k % 10)) });
+      sent.push({ type: await this.acknowledged(h, this.lateCallbacks), during });
+    }
+    await watcher;
+    return sent;
+  }
+
   /** Registered slash commands, as the bot last overwrote them. */
   get commands(): { global: Json[]; guild: Map<string, Json[]> } {
     return this.store.commands;
