@@ -50,6 +50,15 @@ std::vector<int> getWidths(const Napi::Object& o, const char* key) {
   return out;
 }
 
+// spec.auxClassifier: optional boolean, for conditional GANs only.
+bool auxClassifierArg(Napi::Object o, int numClasses) {
+  const Napi::Value aux = o.Get("auxClassifier");
+  if (!aux.IsUndefined() && !aux.IsBoolean()) typeError(o.Env(), "spec.auxClassifier must be a boolean");
+  const bool on = aux.IsBoolean() && aux.As<Napi::Boolean>().Value();
+  if (on && numClasses < 2) rangeError(o.Env(), "spec.auxClassifier needs numClasses >= 2");
+  return on;
+}
+
 MlpSpec parseSpec(Napi::Env env, Napi::Value v) {
   if (!v.IsObject()) typeError(env, "spec must be an object");
   Napi::Object o = v.As<Napi::Object>();
@@ -59,10 +68,7 @@ MlpSpec parseSpec(Napi::Env env, Napi::Value v) {
   const double c = getNumber(o, "numClasses");
   if (c < 0 || std::floor(c) != c || c > 1e6) rangeError(env, "spec.numClasses must be a non-negative integer");
   s.numClasses = static_cast<int>(c);
-  const Napi::Value aux = o.Get("auxClassifier");
-  if (!aux.IsUndefined() && !aux.IsBoolean()) typeError(env, "spec.auxClassifier must be a boolean");
-  s.auxClassifier = aux.IsBoolean() && aux.As<Napi::Boolean>().Value();
-  if (s.auxClassifier && s.numClasses < 2) rangeError(env, "spec.auxClassifier needs numClasses >= 2");
+  s.auxClassifier = auxClassifierArg(o, s.numClasses);
   s.slope = static_cast<float>(getNumber(o, "slope"));
   if (s.slope < 0) rangeError(env, "spec.slope must be >= 0 (LeakyReLU)");
   s.adam.lr = getNumber(o, "lr");
@@ -166,10 +172,9 @@ const int32_t* labelsArg(Napi::Env env, Napi::Value v, int rows, int C) {
   return d;
 }
 
-// step(real, z, labels, batch) on either trainer: the arguments checked, the losses as an object
-// (and, for what only one trainer reports, in *result).
+// step(real, z, labels, batch) on either trainer: the arguments checked, the losses as an object.
 template <class Gan>
-Napi::Object stepWith(Gan& gan, const Napi::CallbackInfo& info, int maxBatch, StepResult* result = nullptr) {
+Napi::Object stepWith(Gan& gan, const Napi::CallbackInfo& info, int maxBatch) {
   Napi::Env env = info.Env();
   const int B = countArg(env, info[3], maxBatch);
   const float* real = rowsArg(env, info[0], B, gan.imgDim(), "real");
@@ -182,7 +187,10 @@ Napi::Object stepWith(Gan& gan, const Napi::CallbackInfo& info, int maxBatch, St
   o.Set("dAcc", r.dAcc);
   o.Set("dReal", r.dReal);
   o.Set("dFake", r.dFake);
-  if (result) *result = r;
+  if (gan.spec().auxClassifier) {
+    o.Set("dClassReal", r.dClassReal);
+    o.Set("dClassFake", r.dClassFake);
+  }
   return o;
 }
 
@@ -250,15 +258,7 @@ class GanWrap : public Napi::ObjectWrap<GanWrap> {
   // Batches and sample counts up to 2^24 rows.
   static constexpr int kMaxRows = 1 << 24;
 
-  Napi::Value Step(const Napi::CallbackInfo& info) {
-    StepResult r;
-    Napi::Object o = stepWith(*gan_, info, kMaxRows, &r);
-    if (gan_->spec().auxClassifier) {
-      o.Set("dClassReal", r.dClassReal);
-      o.Set("dClassFake", r.dClassFake);
-    }
-    return o;
-  }
+  Napi::Value Step(const Napi::CallbackInfo& info) { return stepWith(*gan_, info, kMaxRows); }
 
   Napi::Value Generate(const Napi::CallbackInfo& info) { return generateWith(*gan_, info, kMaxRows); }
 
@@ -349,6 +349,7 @@ DcganSpec parseDcganSpec(Napi::Env env, Napi::Value v) {
   s.channels = integer("channels", 1, 4);
   s.zDim = integer("zDim", 1, 4096);
   s.numClasses = integer("numClasses", 0, 1000);
+  s.auxClassifier = auxClassifierArg(o, s.numClasses);
   if (s.height % 4 || s.width % 4 || s.height != s.width) rangeError(env, "spec.height and spec.width must be equal multiples of 4");
   s.slope = static_cast<float>(getNumber(o, "slope"));
   if (s.slope < 0) rangeError(env, "spec.slope must be >= 0 (LeakyReLU)");

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstring>
 
+#include "gan_head.h"
 #include "gemm.h"
 #include "vecmath.h"
 
@@ -12,13 +13,6 @@ namespace genlab {
 namespace {
 
 size_t roundUp16(size_t n) { return (n + 15) / 16 * 16; }
-
-inline double softplus(double x) { return x > 0 ? x + std::log1p(std::exp(-x)) : std::log1p(std::exp(x)); }
-inline double sigmoid(double x) {
-  if (x >= 0) return 1.0 / (1.0 + std::exp(-x));
-  const double e = std::exp(x);
-  return e / (1.0 + e);
-}
 
 void adamAll(ParallelFor& pool, TensorSet& net, const AdamConfig& c, long t) {
   float *p = net.params.data(), *g = net.grads.data(), *m = net.m.data(), *v = net.v.data();
@@ -55,10 +49,12 @@ void TensorSet::allocate(bool trainable) {
 Dcgan::Dcgan(const DcganSpec& spec) : spec_(spec) {
   const int H = spec.height, W = spec.width, C = spec.channels;
   K_ = spec.numClasses;
+  dK_ = spec.auxClassifier ? 0 : K_;
+  outW_ = spec.auxClassifier ? 1 + K_ : 1;
   base_ = H / 4;
   F_ = base_ * base_ * 256;
   zin_ = spec.zDim + K_;
-  Cd_ = C + (K_ ? 1 : 0);
+  Cd_ = C + (dK_ ? 1 : 0);
   // Transposed convolutions, as the convolution from their output (big) to their input (small).
   ct1_ = ConvGeom::same(base_, base_, 128, 256, 1);
   ct2_ = ConvGeom::same(2 * base_, 2 * base_, 64, 128, 2);
@@ -74,14 +70,14 @@ Dcgan::Dcgan(const DcganSpec& spec) : spec_(spec) {
   G.add(static_cast<size_t>(ct3_.K()) * 64), G.add(C);
   for (int c : {F_, F_, 128, 128, 64, 64}) Gstats.add(c);
   dOff_ = 0;
-  if (K_) {
+  if (dK_) {
     D.add(static_cast<size_t>(K_) * H * W), D.add(static_cast<size_t>(H) * W);
     dOff_ = 2;
   }
   D.add(static_cast<size_t>(c1_.K()) * 64), D.add(64);
   D.add(static_cast<size_t>(c2_.K()) * 128), D.add(128);
   D.add(128), D.add(128);
-  D.add(Fd_), D.add(1);
+  D.add(static_cast<size_t>(Fd_) * outW_), D.add(outW_);
   Dstats.add(128), Dstats.add(128);
   G.allocate(true), D.allocate(true), Gstats.allocate(false), Dstats.allocate(false);
   // tf.layers' initial batch-norm state (the caller's weights normally replace all of it).
@@ -118,7 +114,7 @@ void Dcgan::ensureD(int R) {
   ensure(cols1_, r * hw1 * c1_.K()), ensure(h1_, r * hw1 * 64), ensure(dh1_, r * hw1 * 64);
   ensure(cols2_, r * hw2 * c2_.K());
   ensure(a2_, r * Fd_), ensure(xhat2_, r * Fd_), ensure(h2_, r * Fd_), ensure(dh2_, r * Fd_);
-  ensure(logits_, r), ensure(dlogit_, r);
+  ensure(logits_, r * outW_), ensure(dlogit_, r * outW_);
   dCap_ = R;
 }
 
@@ -194,13 +190,13 @@ void Dcgan::gBackward(GWork& w, int B) {
 
 void Dcgan::fillD(int row0, const float* images, const int32_t* labels, int n) {
   const int C = spec_.channels, HW = spec_.height * spec_.width;
-  const float* Wl = K_ ? D.p(DWl) : nullptr;
-  const float* bl = K_ ? D.p(DBl) : nullptr;
+  const float* Wl = dK_ ? D.p(DWl) : nullptr;
+  const float* bl = dK_ ? D.p(DBl) : nullptr;
   pool_.run(n, 1, [&](size_t r0, size_t r1) {
     for (size_t r = r0; r < r1; ++r) {
       float* dst = xin_.data() + (row0 + r) * c1_.bigSize();
       const float* src = images + r * static_cast<size_t>(HW) * C;
-      if (!K_) {
+      if (!dK_) {
         std::memcpy(dst, src, sizeof(float) * HW * C);
         continue;
       }
@@ -242,8 +238,10 @@ void Dcgan::dForward(int R, int halves) {
                    xhat2_.data() + off, h2_.data() + off, mean2_.data() + h * 128, var2_.data() + h * 128,
                    scratch_.data());
   }
-  gemv_n(R, Fd_, h2_.data(), Fd_, D.p(dOff_ + DWd), logits_.data());
-  for (int r = 0; r < R; ++r) logits_.data()[r] += D.p(dOff_ + DBd)[0];
+  gemm_nn(R, outW_, Fd_, h2_.data(), Fd_, D.p(dOff_ + DWd), outW_, logits_.data(), outW_);
+  const float* bd = D.p(dOff_ + DBd);
+  for (int r = 0; r < R; ++r)
+    for (int j = 0; j < outW_; ++j) logits_.data()[r * outW_ + j] += bd[j];
 }
 
 void Dcgan::dBackward(int R, int halves, bool weightGrads, bool inputGrad, const int32_t* labels, int B) {
@@ -252,17 +250,15 @@ void Dcgan::dBackward(int R, int halves, bool weightGrads, bool inputGrad, const
   const float* dl = dlogit_.data();
   double* sums = scratch_.data() + 2 * kParts * static_cast<size_t>(std::max(F_, 128));
   if (weightGrads) {
-    gemv_t(R, Fd_, h2_.data(), Fd_, dl, D.g(dOff_ + DWd));
-    double s = 0;
-    for (int r = 0; r < R; ++r) s += dl[r];
-    D.g(dOff_ + DBd)[0] = static_cast<float>(s);
+    gemm_tn(Fd_, outW_, R, h2_.data(), Fd_, dl, outW_, D.g(dOff_ + DWd), outW_);
+    for (int j = 0; j < outW_; ++j) {
+      double s = 0;
+      for (int r = 0; r < R; ++r) s += dl[r * outW_ + j];
+      D.g(dOff_ + DBd)[j] = static_cast<float>(s);
+    }
   }
-  const float* Wd = D.p(dOff_ + DWd);
   float* dh2 = dh2_.data();
-  pool_.run(R, 1, [&](size_t r0, size_t r1) {
-    for (size_t r = r0; r < r1; ++r)
-      for (int j = 0; j < Fd_; ++j) dh2[r * Fd_ + j] = dl[r] * Wd[j];
-  });
+  gemm_nt(R, Fd_, outW_, dl, outW_, D.p(dOff_ + DWd), outW_, dh2, Fd_);
   const int per = R / halves;
   for (int h = 0; h < halves; ++h) {
     const size_t off = static_cast<size_t>(h) * per * Fd_;
@@ -290,7 +286,7 @@ void Dcgan::dBackward(int R, int halves, bool weightGrads, bool inputGrad, const
   if (!inputGrad) return;
   pgemm(pool_, false, true, R * hw1, c1_.K(), 64, dh1, 64, D.p(dOff_ + DW1), 64, cols1_.data(), c1_.K());
   col2im(pool_, c1_, R, cols1_.data(), dxin_.data());
-  if (weightGrads && K_) {
+  if (weightGrads && dK_) {
     // The label map's dense layer: one-hot rows pick Wl's row, so its gradient is a row sum.
     const int HW = spec_.height * spec_.width, C = spec_.channels;
     float* gW = D.g(DWl);
@@ -327,25 +323,20 @@ StepResult Dcgan::step(const float* real, const float* z, const int32_t* labels,
   fillD(B, train_.out.data(), labels, B);
   dForward(2 * B, 2);
   StepResult res;
-  int correct = 0;
-  double lossR = 0, lossF = 0, pR = 0, pF = 0;
-  for (int r = 0; r < 2 * B; ++r) {
-    const double x = logits_.data()[r], p = sigmoid(x);
-    const bool isReal = r < B;
-    if (isReal) {
-      lossR += softplus(-x), pR += p, correct += p > 0.5;
-      dlogit_.data()[r] = static_cast<float>((p - 1.0) / B);
-    } else {
-      lossF += softplus(x), pF += p, correct += p < 0.5;
-      dlogit_.data()[r] = static_cast<float>(p / B);
-    }
-  }
-  res.dLoss = lossR / B + lossF / B;
-  res.dAcc = static_cast<double>(correct) / (2 * B);
-  res.dReal = pR / B;
-  res.dFake = pF / B;
+  const int classes = outW_ - 1;
+  const float inv = 1.0f / B;
+  HeadTally onReal, onFake;
+  const double lossR = headLoss(logits_.data(), outW_, classes, labels, B, 1, kClassWeightReal, inv, dlogit_.data(), onReal);
+  const double lossF = headLoss(logits_.data() + static_cast<size_t>(B) * outW_, outW_, classes, labels, B, 0,
+                                kClassWeightFake, inv, dlogit_.data() + static_cast<size_t>(B) * outW_, onFake);
+  res.dLoss = (lossR + lossF) / B;
+  res.dAcc = static_cast<double>(onReal.advCorrect + onFake.advCorrect) / (2 * B);
+  res.dReal = onReal.pSum / B;
+  res.dFake = onFake.pSum / B;
+  res.dClassReal = static_cast<double>(onReal.classCorrect) / B;
+  res.dClassFake = static_cast<double>(onFake.classCorrect) / B;
   std::memset(D.grads.data(), 0, sizeof(float) * D.grads.size());
-  dBackward(2 * B, 2, true, K_ > 0, labels, B);
+  dBackward(2 * B, 2, true, dK_ > 0, labels, B);
   movingAverage(128, Dstats.p(0), mean2_.data(), mom);
   movingAverage(128, Dstats.p(1), var2_.data(), mom);
   movingAverage(128, Dstats.p(0), mean2_.data() + 128, mom);
@@ -358,13 +349,8 @@ StepResult Dcgan::step(const float* real, const float* z, const int32_t* labels,
   dForward(B, 1);
   movingAverage(128, Dstats.p(0), mean2_.data(), mom);
   movingAverage(128, Dstats.p(1), var2_.data(), mom);
-  double lossG = 0;
-  for (int r = 0; r < B; ++r) {
-    const double x = logits_.data()[r];
-    lossG += softplus(-x);
-    dlogit_.data()[r] = static_cast<float>((sigmoid(x) - 1.0) / B);
-  }
-  res.gLoss = lossG / B;
+  HeadTally unused;
+  res.gLoss = headLoss(logits_.data(), outW_, classes, labels, B, 1, kClassWeightG, inv, dlogit_.data(), unused) / B;
   // D's batch-norm parameter gradients from this pass are not used (D is not updated here).
   dBackward(B, 1, false, true, labels, B);
   const int C = spec_.channels, HW = spec_.height * spec_.width;

@@ -4,6 +4,8 @@
 //      → convT 5×5/2 → 64, BN, ReLU → convT 5×5/2 → C (+ bias), tanh          (b = H / 4)
 //   D: [x, label map (dense onehot → H×W, an extra channel)] → conv 5×5/2 → 64, LeakyReLU
 //      → conv 5×5/2 → 128 → BN → LeakyReLU → flatten → dense → one logit
+//   AC-GAN (auxClassifier): D sees the image alone and its dense ends in 1 + classes logits
+//   (real/fake, then the class), with the class loss of gan_head.h.
 //   step: fake = G(z); D step on BCE(D(real), 1) + BCE(D(fake), 0) (two D calls, each with its own
 //   batch statistics) → Adam(D); G step on BCE(D′(G(z)), 1) through the updated D → Adam(G).
 // Batch norm as tf.layers: batch statistics (biased variance) in training, ε 1e-3, running
@@ -26,6 +28,7 @@ namespace genlab {
 
 struct DcganSpec {
   int height = 28, width = 28, channels = 1, zDim = 100, numClasses = 0;
+  bool auxClassifier = false;  // needs numClasses >= 2
   float slope = 0.2f;
   float bnMomentum = 0.99f, bnEps = 1e-3f;
   AdamConfig adam;
@@ -85,6 +88,8 @@ class Dcgan {
 
   DcganSpec spec_;
   int K_;                 // label width (0: unconditional)
+  int dK_;                // label width of D's label-map input (0: unconditional or AC-GAN)
+  int outW_;              // D's outputs: 1, or 1 + K_ with the auxiliary classifier
   int base_, F_, zin_, Cd_, Fd_, dOff_;
   ConvGeom ct1_, ct2_, ct3_, c1_, c2_;
   GWork train_, gen_;

@@ -79,10 +79,6 @@ class MlpGan {
   void ensureCapacity(int batch);
   // Copies src rows (when given) and writes a one-hot of `labels` in the C columns after them.
   static void fillInput(float* X, int ld, const float* src, int srcDim, const int32_t* labels, int C, int rows);
-  // Loss and dLoss/dlogits for `rows` rows of D's output (stride outW_); target 1 = real.
-  // Returns the mean adversarial loss + class loss; counts right sides of 0.5 and right classes.
-  double headLoss(const float* logits, const int32_t* labels, int rows, int target, float classWeight, float scale,
-                  float* dl, int* advCorrect, int* classCorrect, double* pMean) const;
   // Forward through a net; X0 has stride ldx0; the last layer writes to `out` (stride ldOut).
   void forward(MlpParams& net, std::vector<FloatBuf>& acts, const float* X0, int ldx0, int rows, float* out,
                int ldOut);

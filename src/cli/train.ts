@@ -79,7 +79,7 @@ function describe(m: EpochMetrics, epochs: number): string {
   return `epoch ${m.epoch}/${epochs}  D_loss ${m.d_loss.toFixed(4)}  G_loss ${m.g_loss.toFixed(4)}  D_acc ${(m.d_acc * 100).toFixed(1)}%${classes}  ${m.seconds.toFixed(1)} s  ${m.images_per_s} img/s`;
 }
 
-/** `--conditioning ac|concat`: how a conditional MLP's discriminator uses the label (unset: GenLab's default). */
+/** `--conditioning ac|concat`: how a conditional GAN's discriminator uses the label (unset: GenLab's default). */
 function conditioning(raw: string | undefined): boolean | undefined {
   if (raw === undefined) return undefined;
   if (raw === "ac" || raw === "concat") return raw === "ac";

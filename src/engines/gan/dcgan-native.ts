@@ -13,6 +13,7 @@ export function nativeDcganSpec(spec: GanSpec, adam: AdamHyper): DcganSpec {
     channels: spec.channels,
     zDim: spec.zDim,
     numClasses: labelWidth(spec),
+    auxClassifier: spec.auxClassifier === true,
     slope: LEAKY_SLOPE,
     ...adam,
     bnMomentum: BATCH_NORM.momentum,
@@ -26,8 +27,10 @@ export function dcganShapes(spec: GanSpec): { generator: number[][]; discriminat
   const b = spec.height / 4;
   const f = b * b * 256;
   const generator = [[spec.zDim + k, f], [f], [f], [5, 5, 128, 256], [128], [128], [5, 5, 64, 128], [64], [64], [5, 5, spec.channels, 64], [spec.channels], [f], [f], [128], [128], [64], [64]];
-  const label = k ? [[k, spec.height * spec.width], [spec.height * spec.width]] : [];
-  const discriminator = [...label, [5, 5, spec.channels + (k ? 1 : 0), 64], [64], [5, 5, 64, 128], [128], [128], [128], [b * b * 128, 1], [1], [128], [128]];
+  const labelMap = k > 0 && !spec.auxClassifier;
+  const out = spec.auxClassifier ? 1 + k : 1;
+  const label = labelMap ? [[k, spec.height * spec.width], [spec.height * spec.width]] : [];
+  const discriminator = [...label, [5, 5, spec.channels + (labelMap ? 1 : 0), 64], [64], [5, 5, 64, 128], [128], [128], [128], [b * b * 128, out], [out], [128], [128]];
   return { generator, discriminator };
 }
 

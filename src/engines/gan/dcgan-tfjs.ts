@@ -11,7 +11,8 @@ type Tf = typeof tfjs;
  * 1/4 size and upsamples with strided transposed convolutions (batch norm + ReLU, tanh out);
  * D downsamples with strided convolutions (LeakyReLU 0.2) to one logit. For 28×28×1 and
  * 32×32×3. Conditional: the one-hot label joins z in G, and enters D as an extra image
- * channel (a learned H×W map of the label).
+ * channel (a learned H×W map of the label) — or, with auxClassifier (AC-GAN), D sees the image
+ * alone and also predicts its class.
  */
 export class TfjsDcganTrainer implements Trainer {
   readonly implementation: string;
@@ -39,6 +40,7 @@ export class TfjsDcganTrainer implements Trainer {
     let out: StepResult | undefined;
     tf.tidy(() => {
       const onehot = this.onehot(labels, batch);
+      const dLabels = this.spec.auxClassifier ? null : onehot;
       const zT = tf.tensor2d(z.subarray(0, batch * spec.zDim), [batch, spec.zDim]);
       const realT = tf.tensor4d(real.subarray(0, batch * spec.height * spec.width * spec.channels), [batch, spec.height, spec.width, spec.channels]);
       this.t++;
@@ -46,12 +48,13 @@ export class TfjsDcganTrainer implements Trainer {
         tf,
         {
           fake: () => this.runG(zT, onehot, true),
-          dReal: () => this.runD(realT, onehot),
-          dOn: (fake) => this.runD(fake, onehot),
+          dReal: () => this.runD(realT, dLabels),
+          dOn: (fake) => this.runD(fake, dLabels),
           gVars: trainable(this.g),
           dVars: trainable(this.d),
           gMoments: this.moments.g,
           dMoments: this.moments.d,
+          auxLabels: this.spec.auxClassifier ? onehot! : undefined,
         },
         this.t,
         this.adam,
@@ -164,9 +167,10 @@ function buildGenerator(tf: Tf, spec: GanSpec, seed: number): tfjs.LayersModel {
 function buildDiscriminator(tf: Tf, spec: GanSpec, seed: number): tfjs.LayersModel {
   const L = tf.layers;
   const k = labelWidth(spec);
+  const aux = spec.auxClassifier === true;
   const init = (i: number) => tf.initializers.randomNormal({ mean: 0, stddev: 0.02, seed: seed * 31 + i });
   const x = tf.input({ shape: [spec.height, spec.width, spec.channels] });
-  const label = k ? tf.input({ shape: [k] }) : undefined;
+  const label = k && !aux ? tf.input({ shape: [k] }) : undefined;
   let h: tfjs.SymbolicTensor = x;
   if (label) {
     const map = L.reshape({ targetShape: [spec.height, spec.width, 1] }).apply(L.dense({ units: spec.height * spec.width, kernelInitializer: init(9) }).apply(label)) as tfjs.SymbolicTensor;
@@ -178,6 +182,7 @@ function buildDiscriminator(tf: Tf, spec: GanSpec, seed: number): tfjs.LayersMod
   h = L.batchNormalization().apply(h) as tfjs.SymbolicTensor;
   h = L.leakyReLU({ alpha: LEAKY_SLOPE }).apply(h) as tfjs.SymbolicTensor;
   h = L.flatten().apply(h) as tfjs.SymbolicTensor;
-  h = L.dense({ units: 1, kernelInitializer: init(2) }).apply(h) as tfjs.SymbolicTensor; // a logit
+  // A logit; with the auxiliary classifier, then the class logits.
+  h = L.dense({ units: aux ? 1 + k : 1, kernelInitializer: init(2) }).apply(h) as tfjs.SymbolicTensor;
   return tf.model({ inputs: label ? [x, label] : [x], outputs: h });
 }

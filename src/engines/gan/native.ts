@@ -71,6 +71,8 @@ export interface DcganSpec {
   zDim: number;
   /** 0 = unconditional; else the one-hot label joins z in G and enters D as a learned H×W map channel. */
   numClasses: number;
+  /** AC-GAN: D sees the image alone and its dense layer ends in 1 + numClasses logits (real/fake, then the class). */
+  auxClassifier?: boolean;
   /** D's LeakyReLU slope. */
   slope: number;
   lr: number;

@@ -6,8 +6,8 @@ export interface GanSpec {
   /** Class-conditional: a one-hot label goes into G (with z) and into D (with x), or see auxClassifier. */
   conditional: boolean;
   /**
-   * Conditional MLPs only. AC-GAN: D does not see the label; it also predicts the class
-   * (1 + classes outputs), and the class loss pushes G towards the asked-for class.
+   * Conditional GANs (MLP or DCGAN). AC-GAN: D does not see the label; it also predicts the
+   * class (1 + classes outputs), and the class loss pushes G towards the asked-for class.
    * Absent or false: the label is concatenated to D's input.
    */
   auxClassifier?: boolean;

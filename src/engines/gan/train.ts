@@ -16,8 +16,8 @@ export interface TrainOptions {
   arch: Arch;
   conditional: boolean;
   /**
-   * Conditional MLP: the AC-GAN discriminator (see GanSpec.auxClassifier). Unset: on for
-   * conditional MLPs, and a resumed run keeps what its checkpoint was trained with.
+   * Conditional GANs: the AC-GAN discriminator (see GanSpec.auxClassifier). Unset: on for
+   * conditional GANs, and a resumed run keeps what its checkpoint was trained with.
    */
   auxClassifier?: boolean;
   epochs: number;
@@ -94,10 +94,10 @@ export async function trainGan(o: TrainOptions): Promise<{ modelDir: string; epo
   if (o.lr !== undefined && !(o.lr > 0 && o.lr <= 0.1)) throw new EngineInputError(`The learning rate must be above 0 and at most 0.1, not ${o.lr}.`);
   const emaDecay = o.emaDecay ?? DEFAULT_EMA_DECAY;
   if (!(emaDecay >= 0 && emaDecay < 1)) throw new EngineInputError(`The weight-average decay must be at least 0 and below 1 (0 turns it off), not ${o.emaDecay}.`);
-  if (o.auxClassifier && !(o.conditional && o.arch === "mlp")) throw new EngineInputError("The auxiliary-classifier discriminator is for conditional MLP GANs: add --conditional and --arch mlp, or use --conditioning concat.");
+  if (o.auxClassifier && !o.conditional) throw new EngineInputError("The auxiliary-classifier discriminator is for conditional GANs: add --conditional, or use --conditioning concat.");
   const checkpointDir = join(o.outDir, "checkpoint");
   const ck = o.resume && existsSync(join(checkpointDir, "model.json")) ? loadModel(checkpointDir, { discriminator: true }) : undefined;
-  const aux = o.auxClassifier ?? (ck ? ck.manifest.spec.auxClassifier === true : o.conditional && o.arch === "mlp");
+  const aux = o.auxClassifier ?? (ck ? ck.manifest.spec.auxClassifier === true : o.conditional);
   const spec: GanSpec = { arch: o.arch, conditional: o.conditional, ...(aux ? { auxClassifier: true } : {}), zDim: 100, height: ds.height, width: ds.width, channels: ds.channels, classes: ds.classes };
   const name = o.name ?? `${ds.name.replace(/[^\w-]+/g, "-")}-${o.arch}${o.conditional ? "-cond" : ""}`;
   mkdirSync(join(o.outDir, "samples"), { recursive: true });

@@ -19,6 +19,7 @@ const native = loadNative();
 const addon = native?.createDcgan ? { ...native, createDcgan: native.createDcgan } : undefined;
 
 const FASHION: GanSpec = { arch: "dcgan", conditional: true, zDim: 100, height: 28, width: 28, channels: 1, classes: ["a", "b", "c"] };
+const FASHION_AC: GanSpec = { ...FASHION, auxClassifier: true };
 const CIFAR: GanSpec = { arch: "dcgan", conditional: false, zDim: 100, height: 32, width: 32, channels: 3, classes: [] };
 
 function batches(spec: GanSpec, batch: number, steps: number, seed: number) {
@@ -53,7 +54,7 @@ function worst(a: Float32Array[], b: Float32Array[]): { err: number; at: string 
 }
 
 describe.skipIf(!addon)("native DCGAN", () => {
-  for (const [name, spec] of [["28×28×1 conditional", FASHION], ["32×32×3", CIFAR]] as const) {
+  for (const [name, spec] of [["28×28×1 conditional", FASHION], ["28×28×1 AC-GAN", FASHION_AC], ["32×32×3", CIFAR]] as const) {
     it(`${name}: two steps match the TensorFlow.js trainer (losses, gradients, every weight, batch-norm statistics)`, async () => {
       await tfRuntime();
       const ref = new TfjsDcganTrainer(tf, spec, ADAM, 7);
@@ -62,13 +63,14 @@ describe.skipIf(!addon)("native DCGAN", () => {
       expect(nat.shapes()).toEqual(ref.shapes());
       // D's second conv has a bias and then batch norm, which subtracts it again: its gradient
       // is rounding noise on both sides (|g| ~ 1e-9), and Adam turns noise into ±lr steps.
-      const noiseBias = spec.conditional ? 5 : 3;
+      const noiseBias = spec.conditional && !spec.auxClassifier ? 5 : 3; // after the label map's two tensors
+      const keys = ["dLoss", "gLoss", "dReal", "dFake", "dAcc", ...(spec.auxClassifier ? (["dClassReal", "dClassFake"] as const) : [])] as const;
       const batch = 4;
       const steps = batches(spec, batch, 2, 11);
       for (const [i, b] of steps.entries()) {
         const r = ref.step(b.real, b.z, b.labels, batch);
         const n = nat.step(b.real, b.z, b.labels, batch);
-        for (const k of ["dLoss", "gLoss", "dReal", "dFake", "dAcc"] as const) expect(Math.abs(n[k] - r[k]), `step ${i + 1} ${k}`).toBeLessThan(1e-4);
+        for (const k of keys) expect(Math.abs(n[k]! - r[k]!), `step ${i + 1} ${k}`).toBeLessThan(1e-4);
         const rw = ref.getWeights();
         const nw = nat.getWeights();
         const dTensors = (w: Float32Array[]) => w.filter((_, j) => j !== noiseBias);

@@ -2,7 +2,8 @@ import * as tf from "@tensorflow/tfjs";
 import { describe, expect, it } from "vitest";
 import { loadDataset } from "../../../src/engines/gan/datasets/index.ts";
 import { TfjsDcganTrainer } from "../../../src/engines/gan/dcgan-tfjs.ts";
-import { GanCatalog, GanEngine, loadModel, trainGan } from "../../../src/engines/gan/index.ts";
+import { join } from "node:path";
+import { GanCatalog, GanEngine, loadModel, trainGan, type EpochMetrics } from "../../../src/engines/gan/index.ts";
 import { Rng } from "../../../src/engines/runtime/random.ts";
 import { ADAM, type GanSpec } from "../../../src/engines/gan/spec.ts";
 import { tfRuntime } from "../../../src/engines/runtime/tfjs.ts";
@@ -40,6 +41,23 @@ describe("DCGAN (TensorFlow.js layers)", () => {
     const engine = new GanEngine(new GanCatalog([out]));
     const s = await engine.generate(engine.validate({ model: "model", n: 2, seed: 4 }));
     expect(s.images[0]).toMatchObject({ width: 28, height: 28, channels: 1 });
+  });
+
+  it("a conditional DCGAN is an AC-GAN unless told otherwise: D sees the image alone and names its class", async () => {
+    const dataset = await loadDataset("fashion-mnist", { limit: 32 });
+    const out = tempDir("genlab-dcgan-");
+    const epochs: EpochMetrics[] = [];
+    await trainGan({ dataset, arch: "dcgan", conditional: true, epochs: 1, batch: 16, sampleEvery: 1, seed: 1, outDir: out, resume: false, onEvent: (e) => void (e.type === "epoch" && epochs.push(e.metrics)) });
+    expect(epochs[0]!.d_class_real).toBeGreaterThanOrEqual(0);
+    expect(epochs[0]!.d_class_fake).toBeGreaterThanOrEqual(0);
+    const model = loadModel(join(out, "checkpoint"), { discriminator: true });
+    expect(model.manifest.spec.auxClassifier).toBe(true);
+    const d = model.manifest.networks.discriminator!;
+    expect(d[0]).toEqual([5, 5, 1, 64]); // no label-map channel
+    expect(d.slice(-4, -2)).toEqual([[7 * 7 * 128, 11], [11]]); // real/fake + 10 class logits
+    const engine = new GanEngine(new GanCatalog([out]));
+    const s = await engine.generate(engine.validate({ model: "model", n: 2, seed: 4, label: 7 }));
+    expect(s.images).toHaveLength(2);
   });
 
   it("refuses the plain-JS backend unless asked, with a sentence that says what to do", async () => {

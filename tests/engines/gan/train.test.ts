@@ -103,7 +103,7 @@ describe("GAN training (lab MLP recipe)", () => {
     expect(model.manifest.networks.discriminator!.at(-1)).toEqual([11]); // real/fake + 10 classes
     expect(model.discriminator![0]!.length).toBe(784 * 512); // D sees the image alone
     await expect(train(tempDir("genlab-train-"), 1, { conditional: true, dataset: { ...fashion, labels: null } })).rejects.toThrow(/A conditional GAN needs labels/);
-    await expect(train(tempDir("genlab-train-"), 1, { auxClassifier: true })).rejects.toThrow(/auxiliary-classifier discriminator is for conditional MLP GANs/);
+    await expect(train(tempDir("genlab-train-"), 1, { auxClassifier: true })).rejects.toThrow(/auxiliary-classifier discriminator is for conditional GANs: add --conditional/);
   });
 
   it("--conditioning concat gives D the label; a resumed run keeps what its checkpoint used", async () => {
