@@ -322,19 +322,8 @@ StepResult Dcgan::step(const float* real, const float* z, const int32_t* labels,
   fillD(0, real, labels, B);
   fillD(B, train_.out.data(), labels, B);
   dForward(2 * B, 2);
-  StepResult res;
   const int classes = outW_ - 1;
-  const float inv = 1.0f / B;
-  HeadTally onReal, onFake;
-  const double lossR = headLoss(logits_.data(), outW_, classes, labels, B, 1, kClassWeightReal, inv, dlogit_.data(), onReal);
-  const double lossF = headLoss(logits_.data() + static_cast<size_t>(B) * outW_, outW_, classes, labels, B, 0,
-                                kClassWeightFake, inv, dlogit_.data() + static_cast<size_t>(B) * outW_, onFake);
-  res.dLoss = (lossR + lossF) / B;
-  res.dAcc = static_cast<double>(onReal.advCorrect + onFake.advCorrect) / (2 * B);
-  res.dReal = onReal.pSum / B;
-  res.dFake = onFake.pSum / B;
-  res.dClassReal = static_cast<double>(onReal.classCorrect) / B;
-  res.dClassFake = static_cast<double>(onFake.classCorrect) / B;
+  StepResult res = discriminatorLoss(logits_.data(), outW_, classes, labels, B, dlogit_.data());
   std::memset(D.grads.data(), 0, sizeof(float) * D.grads.size());
   dBackward(2 * B, 2, true, dK_ > 0, labels, B);
   movingAverage(128, Dstats.p(0), mean2_.data(), mom);
@@ -349,8 +338,7 @@ StepResult Dcgan::step(const float* real, const float* z, const int32_t* labels,
   dForward(B, 1);
   movingAverage(128, Dstats.p(0), mean2_.data(), mom);
   movingAverage(128, Dstats.p(1), var2_.data(), mom);
-  HeadTally unused;
-  res.gLoss = headLoss(logits_.data(), outW_, classes, labels, B, 1, kClassWeightG, inv, dlogit_.data(), unused) / B;
+  res.gLoss = generatorLoss(logits_.data(), outW_, classes, labels, B, dlogit_.data());
   // D's batch-norm parameter gradients from this pass are not used (D is not updated here).
   dBackward(B, 1, false, true, labels, B);
   const int C = spec_.channels, HW = spec_.height * spec_.width;

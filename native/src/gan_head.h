@@ -21,6 +21,12 @@ inline double sigmoid(double x) {
   return e / (1.0 + e);
 }
 
+struct StepResult {
+  double dLoss = 0, gLoss = 0, dAcc = 0, dReal = 0, dFake = 0;
+  // auxClassifier only: the share of real and of fake rows whose class D's head gets right.
+  double dClassReal = 0, dClassFake = 0;
+};
+
 struct HeadTally {
   int advCorrect = 0, classCorrect = 0;
   double pSum = 0;  // sum of sigmoid(real/fake logit)
@@ -54,6 +60,29 @@ inline double headLoss(const float* logits, int ld, int classes, const int32_t* 
     }
   }
   return loss;
+}
+
+// D's loss on a [real; fake] batch of 2B rows: the step's D figures (gLoss left 0), dl written.
+inline StepResult discriminatorLoss(const float* logits, int ld, int classes, const int32_t* labels, int B, float* dl) {
+  const float inv = 1.0f / B;
+  const size_t half = static_cast<size_t>(B) * ld;
+  HeadTally onReal, onFake;
+  const double lossReal = headLoss(logits, ld, classes, labels, B, 1, kClassWeightReal, inv, dl, onReal);
+  const double lossFake = headLoss(logits + half, ld, classes, labels, B, 0, kClassWeightFake, inv, dl + half, onFake);
+  StepResult r;
+  r.dLoss = (lossReal + lossFake) / B;
+  r.dAcc = static_cast<double>(onReal.advCorrect + onFake.advCorrect) / (2.0 * B);
+  r.dReal = onReal.pSum / B;
+  r.dFake = onFake.pSum / B;
+  r.dClassReal = static_cast<double>(onReal.classCorrect) / B;
+  r.dClassFake = static_cast<double>(onFake.classCorrect) / B;
+  return r;
+}
+
+// G's loss: D′ on the fake rows, each asked to be called real (and its class); dl written.
+inline double generatorLoss(const float* logits, int ld, int classes, const int32_t* labels, int B, float* dl) {
+  HeadTally unused;
+  return headLoss(logits, ld, classes, labels, B, 1, kClassWeightG, 1.0f / B, dl, unused) / B;
 }
 
 }  // namespace genlab

@@ -131,20 +131,9 @@ StepResult MlpGan::step(const float* real, const float* z, const int32_t* labels
   forward(D, dActs_, dX_.data(), dIn_, 2 * B, logits, outW_);
   tick(kDForward);
 
-  StepResult r;
-  const float inv = 1.0f / B;
   float* dl = gradA_.data();
   const int classes = spec_.auxClassifier ? spec_.numClasses : 0;
-  HeadTally onReal, onFake;
-  const double lossReal = headLoss(logits, outW_, classes, labels, B, 1, kClassWeightReal, inv, dl, onReal);
-  const double lossFake = headLoss(logits + static_cast<long>(B) * outW_, outW_, classes, labels, B, 0, kClassWeightFake,
-                                   inv, dl + static_cast<long>(B) * outW_, onFake);
-  r.dLoss = (lossReal + lossFake) / B;
-  r.dAcc = static_cast<double>(onReal.advCorrect + onFake.advCorrect) / (2.0 * B);
-  r.dReal = onReal.pSum / B;
-  r.dFake = onFake.pSum / B;
-  r.dClassReal = static_cast<double>(onReal.classCorrect) / B;
-  r.dClassFake = static_cast<double>(onFake.classCorrect) / B;
+  StepResult r = discriminatorLoss(logits, outW_, classes, labels, B, dl);
   tick(kDLoss);
 
   {
@@ -169,10 +158,7 @@ StepResult MlpGan::step(const float* real, const float* z, const int32_t* labels
   // ---- G step: BCE(D'(fake), 1) through the updated D, back into G ----
   forward(D, dActs_, fakeRows, dIn_, B, logits, outW_);
   tick(kGStepDForward);
-  {
-    HeadTally unused;
-    r.gLoss = headLoss(logits, outW_, classes, labels, B, 1, kClassWeightG, inv, dl, unused) / B;
-  }
+  r.gLoss = generatorLoss(logits, outW_, classes, labels, B, dl);
   float* dY = gradA_.data();
   float* other = gradB_.data();
   int lddy = outW_;

@@ -14,6 +14,7 @@
 #include "adam.h"
 #include "buffer.h"
 #include "dense.h"
+#include "gan_head.h"
 #include "parallel.h"
 
 namespace genlab {
@@ -27,12 +28,6 @@ struct MlpSpec {
   bool auxClassifier = false;
   float slope = 0.2f;
   AdamConfig adam;
-};
-
-struct StepResult {
-  double dLoss = 0, gLoss = 0, dAcc = 0, dReal = 0, dFake = 0;
-  // auxClassifier only: the share of real and of fake rows whose class D's head gets right.
-  double dClassReal = 0, dClassFake = 0;
 };
 
 // One MLP's parameters, gradients and Adam moments, each a single flat buffer
