@@ -9,6 +9,9 @@
 #include <memory>
 #include <utility>
 #include <string>
+#if defined(__linux__)
+#include <sched.h>
+#endif
 
 #include "dcgan.h"
 #include "gemm.h"
@@ -516,6 +519,18 @@ void SetThreads(const Napi::CallbackInfo& info) {
   set_compute_threads(static_cast<int>(n));
 }
 
+// Linux's SCHED_IDLE for the calling thread and the threads it starts from then on (the
+// compute pool): any other thread that wakes takes the core at once, where a nice thread keeps
+// it for the rest of its slice, which a burst of requests pays at every wakeup. False elsewhere.
+Napi::Value IdleScheduling(const Napi::CallbackInfo& info) {
+#if defined(__linux__)
+  sched_param param{};
+  return Napi::Boolean::New(info.Env(), sched_setscheduler(0, SCHED_IDLE, &param) == 0);
+#else
+  return Napi::Boolean::New(info.Env(), false);
+#endif
+}
+
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
   auto* data = new AddonData();
   data->ganCtor = Napi::Persistent(GanWrap::Define(env));
@@ -528,6 +543,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("blas", Napi::String::New(env, blas_name()));
   exports.DefineProperty(Napi::PropertyDescriptor::Accessor<GetThreads>("threads", napi_enumerable));
   exports.Set("setThreads", Napi::Function::New<SetThreads>(env, "setThreads"));
+  exports.Set("idleScheduling", Napi::Function::New<IdleScheduling>(env, "idleScheduling"));
   exports.Set("createMlpGan", Napi::Function::New<CreateMlpGan>(env, "createMlpGan"));
   exports.Set("createDcgan", Napi::Function::New<CreateDcgan>(env, "createDcgan"));
   return exports;

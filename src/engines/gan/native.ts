@@ -102,6 +102,12 @@ export interface NativeAddon {
   readonly threads: number;
   /** Sets the compute threads for every trainer in this process (takes effect at their next step). */
   setThreads(n: number): void;
+  /**
+   * Linux's SCHED_IDLE for the calling thread and the threads it starts afterwards: whenever any
+   * other thread of the machine wants a core it gets it at once. False where refused or not Linux;
+   * absent in builds before it.
+   */
+  idleScheduling?(): boolean;
   createMlpGan(spec: MlpSpec, init: MlpWeights): NativeMlpGan;
   /** Absent in builds before the DCGAN trainer (then DCGANs train on TensorFlow.js). */
   createDcgan?(spec: DcganSpec, init: MlpWeights): NativeDcgan;
