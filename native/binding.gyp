@@ -10,6 +10,7 @@
         "src/mlp_gan.cc",
         "src/conv.cc",
         "src/dcgan.cc",
+        "src/cuda_library.cc",
         "src/binding.cc"
       ],
       "include_dirs": [
@@ -17,7 +18,7 @@
         "/usr/include/openblas",
         "/usr/local/include/openblas"
       ],
-      "libraries": ["-lopenblas", "-lpthread"],
+      "libraries": ["-lopenblas", "-lpthread", "-ldl"],
       "cflags_cc!": ["-std=gnu++17", "-std=gnu++20", "-fno-exceptions", "-O2"],
       "cflags!": ["-O2", "-fno-exceptions"],
       "cflags_cc": ["-std=c++17", "-O3", "-march=native", "-fno-math-errno", "-fno-trapping-math", "-fexceptions", "-Wall", "-Wno-unused-parameter"],

@@ -3,8 +3,11 @@
 // the node-gyp in node_modules, against OpenBLAS. It NEVER fails the install: without a compiler,
 // Python, OpenBLAS or Node headers it prints one line and exits 0, and training falls back to
 // TensorFlow.js. GENLAB_NATIVE=0 skips the build. Full build output: GENLAB_NATIVE_VERBOSE=1.
+// Where a CUDA toolkit is found (nvcc on PATH, in $CUDA_HOME or /usr/local/cuda), it also builds
+// the DCGAN's CUDA backend, genlab_cuda.so, beside the addon (GENLAB_CUDA=0 skips it); the
+// addon opens it at run time only when a GPU is there.
 import { spawnSync } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -54,6 +57,32 @@ function main() {
   } catch (e) {
     skip(`built, but it does not load: ${String(e?.message ?? e).split("\n")[0]}`);
   }
+  buildCuda(dirname(addonPath), verbose);
+}
+
+/** genlab_cuda.so with nvcc, when there is one; never fails the install. */
+function buildCuda(outDir, verbose) {
+  const out = join(outDir, "genlab_cuda.so");
+  rmSync(out, { force: true });
+  if (/^(0|false|off)$/i.test(process.env.GENLAB_CUDA ?? "")) return console.log("GenLab: CUDA trainer not built (GENLAB_CUDA=0)");
+  const nvcc = findNvcc();
+  if (!nvcc) return console.log("GenLab: CUDA trainer not built (no CUDA toolkit: nvcc not found); DCGANs train on the CPU");
+  // Ampere and Hopper machine code, plus PTX that newer GPUs compile when loading.
+  const arch = ["-gencode", "arch=compute_80,code=sm_80", "-gencode", "arch=compute_90,code=[sm_90,compute_90]"];
+  const r = spawnSync(nvcc, ["-std=c++17", "-O3", "-shared", "-Xcompiler", "-fPIC,-fvisibility=hidden", "-cudart", "static", ...arch,
+    "-o", out, join(root, "native", "src", "cuda", "dcgan_cuda.cu"), "-ldl"], { encoding: "utf8", stdio: verbose ? "inherit" : "pipe", timeout: 10 * 60_000 });
+  if (r.status !== 0) {
+    rmSync(out, { force: true });
+    const err = `${r.stdout ?? ""}\n${r.stderr ?? ""}`.split("\n").find((l) => /error/i.test(l));
+    return console.log(`GenLab: CUDA trainer not built (${(err ?? r.error?.message ?? `nvcc exited with status ${r.status}`).trim().slice(0, 200)}); DCGANs train on the CPU`);
+  }
+  console.log("GenLab: CUDA trainer built (genlab_cuda.so: DCGANs train on a GPU where one is found)");
+}
+
+function findNvcc() {
+  const dirs = [...(process.env.PATH ?? "").split(":"), process.env.CUDA_HOME && join(process.env.CUDA_HOME, "bin"), "/usr/local/cuda/bin"];
+  for (const d of dirs) if (d && existsSync(join(d, "nvcc"))) return join(d, "nvcc");
+  return undefined;
 }
 
 /** One short reason from node-gyp / make / g++ output. */

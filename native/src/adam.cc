@@ -6,14 +6,8 @@ namespace genlab {
 
 void adam_update(float* __restrict p, const float* __restrict g, float* __restrict m, float* __restrict v, size_t n,
                  const AdamConfig& c, long t) {
-  // Scalars in double, as torch computes them in Python, then used as float32 like its kernels.
-  const double bc1 = 1.0 - std::pow(c.beta1, static_cast<double>(t));
-  const double bc2 = 1.0 - std::pow(c.beta2, static_cast<double>(t));
-  const float b1 = static_cast<float>(c.beta1), b2 = static_cast<float>(c.beta2);
-  const float a1 = static_cast<float>(1.0 - c.beta1), a2 = static_cast<float>(1.0 - c.beta2);
-  const float stepSize = static_cast<float>(c.lr / bc1);
-  const float invBc2Sqrt = static_cast<float>(1.0 / std::sqrt(bc2));
-  const float eps = static_cast<float>(c.eps);
+  const AdamScalars s = adam_scalars(c, t);
+  const float b1 = s.b1, b2 = s.b2, a1 = s.a1, a2 = s.a2, stepSize = s.stepSize, invBc2Sqrt = s.invBc2Sqrt, eps = s.eps;
 #pragma GCC ivdep
   for (size_t i = 0; i < n; ++i) {
     const float gi = g[i];

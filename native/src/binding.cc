@@ -13,6 +13,7 @@
 #include <sched.h>
 #endif
 
+#include "cuda_library.h"
 #include "dcgan.h"
 #include "gemm.h"
 #include "mlp_gan.h"
@@ -410,6 +411,29 @@ Napi::Array writeSets(Napi::Env env, std::initializer_list<std::pair<const Tenso
   return a;
 }
 
+// Runs a trainer call, turning a backend's failure (a CUDA error, say) into a JavaScript Error.
+template <class F>
+auto guarded(Napi::Env env, F&& f) -> decltype(f()) {
+  try {
+    return f();
+  } catch (const Napi::Error&) {
+    throw;
+  } catch (const std::exception& e) {
+    throw Napi::Error::New(env, std::string("genlab_native: ") + e.what());
+  }
+}
+
+// spec.device: "cpu" (default), "cuda" (genlab_cuda.so on a GPU) or "host-kernels" (the CUDA
+// backend's kernels run on the host: for checking them without a GPU).
+std::unique_ptr<DcganTrainer> makeDcgan(Napi::Env env, Napi::Value specArg, const DcganSpec& spec) {
+  const Napi::Value d = specArg.As<Napi::Object>().Get("device");
+  const std::string device = d.IsUndefined() ? "cpu" : d.IsString() ? d.As<Napi::String>().Utf8Value() : "?";
+  if (device == "cpu") return makeCpuDcgan(spec);
+  if (device == "host-kernels") return makeHostKernelDcgan(spec);
+  if (device == "cuda") return guarded(env, [&] { return makeCudaDcgan(spec); });
+  rangeError(env, "spec.device must be \"cpu\", \"cuda\" or \"host-kernels\"");
+}
+
 class DcganWrap : public Napi::ObjectWrap<DcganWrap> {
  public:
   static Napi::Function Define(Napi::Env env) {
@@ -427,22 +451,31 @@ class DcganWrap : public Napi::ObjectWrap<DcganWrap> {
   }
 
   explicit DcganWrap(const Napi::CallbackInfo& info) : Napi::ObjectWrap<DcganWrap>(info) {
-    gan_ = std::make_unique<Dcgan>(parseDcganSpec(info.Env(), info[0]));
+    gan_ = makeDcgan(info.Env(), info[0], parseDcganSpec(info.Env(), info[0]));
     SetWeightsFrom(info.Env(), info[1], "init");
   }
 
  private:
-  std::unique_ptr<Dcgan> gan_;
+  std::unique_ptr<DcganTrainer> gan_;
 
   // Batches and sample counts up to 2^16 images.
   static constexpr int kMaxImages = 1 << 16;
 
-  Napi::Value Step(const Napi::CallbackInfo& info) { return stepWith(*gan_, info, kMaxImages); }
-  Napi::Value Generate(const Napi::CallbackInfo& info) { return generateWith(*gan_, info, kMaxImages); }
+  Napi::Value Step(const Napi::CallbackInfo& info) {
+    return guarded(info.Env(), [&] { return stepWith(*gan_, info, kMaxImages); });
+  }
+  Napi::Value Generate(const Napi::CallbackInfo& info) {
+    return guarded(info.Env(), [&] { return generateWith(*gan_, info, kMaxImages); });
+  }
+  // The host copies, current (a device-backed trainer copies them back after a step).
+  DcganTrainer& host(Napi::Env env) {
+    guarded(env, [&] { gan_->pull(); });
+    return *gan_;
+  }
 
   Napi::Value GetWeights(const Napi::CallbackInfo& info) {
     Napi::Env env = info.Env();
-    Dcgan& g = *gan_;
+    DcganTrainer& g = host(env);
     Napi::Object o = Napi::Object::New(env);
     o.Set("g", writeSets(env, {{&g.G, g.G.params.data()}, {&g.Gstats, g.Gstats.params.data()}}));
     o.Set("d", writeSets(env, {{&g.D, g.D.params.data()}, {&g.Dstats, g.Dstats.params.data()}}));
@@ -452,17 +485,19 @@ class DcganWrap : public Napi::ObjectWrap<DcganWrap> {
   void SetWeightsFrom(Napi::Env env, Napi::Value v, const std::string& what) {
     if (!v.IsObject()) typeError(env, what + " must be { g: Float32Array[], d: Float32Array[] }");
     Napi::Object o = v.As<Napi::Object>();
-    Dcgan& g = *gan_;
+    DcganTrainer& g = host(env);
     checkSets(env, o.Get("g"), {&g.G, &g.Gstats}, what + ".g");
     checkSets(env, o.Get("d"), {&g.D, &g.Dstats}, what + ".d");
     readSets(o.Get("g"), {{&g.G, g.G.params.data()}, {&g.Gstats, g.Gstats.params.data()}});
     readSets(o.Get("d"), {{&g.D, g.D.params.data()}, {&g.Dstats, g.Dstats.params.data()}});
+    guarded(env, [&] { g.push(); });
   }
 
   void SetWeights(const Napi::CallbackInfo& info) { SetWeightsFrom(info.Env(), info[0], "weights"); }
 
   Napi::Value GetOptimizerState(const Napi::CallbackInfo& info) {
     Napi::Env env = info.Env();
+    DcganTrainer& n = host(env);
     auto moments = [&](const TensorSet& net) {
       Napi::Object o = Napi::Object::New(env);
       o.Set("m", writeSets(env, {{&net, net.m.data()}}));
@@ -470,16 +505,16 @@ class DcganWrap : public Napi::ObjectWrap<DcganWrap> {
       return o;
     };
     Napi::Object o = Napi::Object::New(env);
-    o.Set("step", Napi::Number::New(env, static_cast<double>(gan_->t)));
-    o.Set("g", moments(gan_->G));
-    o.Set("d", moments(gan_->D));
+    o.Set("step", Napi::Number::New(env, static_cast<double>(n.t)));
+    o.Set("g", moments(n.G));
+    o.Set("d", moments(n.D));
     return o;
   }
 
   void SetOptimizerState(const Napi::CallbackInfo& info) {
     Napi::Env env = info.Env();
     const auto [step, g, d] = optimizerStateArg(env, info[0]);
-    Dcgan& n = *gan_;
+    DcganTrainer& n = host(env);
     checkSets(env, g.Get("m"), {&n.G}, "state.g.m");
     checkSets(env, g.Get("v"), {&n.G}, "state.g.v");
     checkSets(env, d.Get("m"), {&n.D}, "state.d.m");
@@ -489,10 +524,15 @@ class DcganWrap : public Napi::ObjectWrap<DcganWrap> {
     readSets(d.Get("m"), {{&n.D, n.D.m.data()}});
     readSets(d.Get("v"), {{&n.D, n.D.v.data()}});
     n.t = step;
+    guarded(env, [&] { n.push(); });
   }
 
-  Napi::Value GradNorms(const Napi::CallbackInfo& info) { return numbers(info.Env(), gan_->gradNorms()); }
-  Napi::Value WeightNorms(const Napi::CallbackInfo& info) { return numbers(info.Env(), gan_->weightNorms()); }
+  Napi::Value GradNorms(const Napi::CallbackInfo& info) {
+    return numbers(info.Env(), guarded(info.Env(), [&] { return gan_->gradNorms(); }));
+  }
+  Napi::Value WeightNorms(const Napi::CallbackInfo& info) {
+    return numbers(info.Env(), guarded(info.Env(), [&] { return gan_->weightNorms(); }));
+  }
 };
 
 struct AddonData {
@@ -508,6 +548,18 @@ Napi::Value CreateDcgan(const Napi::CallbackInfo& info) {
 Napi::Value CreateMlpGan(const Napi::CallbackInfo& info) {
   auto* data = info.Env().GetInstanceData<AddonData>();
   return data->ganCtor.New({info[0], info[1]});
+}
+
+// The CUDA backend as this process finds it (opened on first use).
+Napi::Value GetCuda(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  const CudaStatus& c = cudaStatus();
+  Napi::Object o = Napi::Object::New(env);
+  o.Set("built", c.built);
+  o.Set("available", c.available);
+  if (c.available) o.Set("device", c.device);
+  else o.Set("reason", c.reason);
+  return o;
 }
 
 Napi::Value GetThreads(const Napi::CallbackInfo& info) { return Napi::Number::New(info.Env(), compute_threads()); }
@@ -542,6 +594,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("version", Napi::String::New(env, kVersion));
   exports.Set("blas", Napi::String::New(env, blas_name()));
   exports.DefineProperty(Napi::PropertyDescriptor::Accessor<GetThreads>("threads", napi_enumerable));
+  exports.Set("cudaStatus", Napi::Function::New<GetCuda>(env, "cudaStatus"));
   exports.Set("setThreads", Napi::Function::New<SetThreads>(env, "setThreads"));
   exports.Set("idleScheduling", Napi::Function::New<IdleScheduling>(env, "idleScheduling"));
   exports.Set("createMlpGan", Napi::Function::New<CreateMlpGan>(env, "createMlpGan"));

@@ -8,17 +8,6 @@
 
 namespace genlab {
 
-ConvGeom ConvGeom::same(int H, int W, int C, int O, int s) {
-  ConvGeom g;
-  g.H = H, g.W = W, g.C = C, g.O = O, g.s = s;
-  g.OH = (H + s - 1) / s;
-  g.OW = (W + s - 1) / s;
-  // TensorFlow's "same": the total padding splits with the smaller half before.
-  g.padT = std::max((g.OH - 1) * s + kKernel - H, 0) / 2;
-  g.padL = std::max((g.OW - 1) * s + kKernel - W, 0) / 2;
-  return g;
-}
-
 void im2col(ParallelFor& pool, const ConvGeom& g, int B, const float* X, float* cols) {
   const size_t rows = static_cast<size_t>(B) * g.OH * g.OW;
   const int K = g.K(), C = g.C;

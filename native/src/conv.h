@@ -7,21 +7,10 @@
 #include <cstddef>
 #include <vector>
 
+#include "conv_geom.h"
 #include "parallel.h"
 
 namespace genlab {
-
-constexpr int kKernel = 5;
-
-// A 5×5 convolution from a "big" map (H×W×C) to a "small" one (OH×OW×O), stride s, TF "same"
-// padding. A transposed convolution is the same geometry read the other way (small → big).
-struct ConvGeom {
-  int H = 0, W = 0, C = 0, OH = 0, OW = 0, O = 0, s = 1, padT = 0, padL = 0;
-  static ConvGeom same(int H, int W, int C, int O, int s);
-  int K() const { return kKernel * kKernel * C; }
-  int bigSize() const { return H * W * C; }
-  int smallPixels() const { return OH * OW; }
-};
 
 // cols[rows = B·OH·OW][K] from big X[B][H][W][C] (zeros outside).
 void im2col(ParallelFor& pool, const ConvGeom& g, int B, const float* X, float* cols);

@@ -13,16 +13,21 @@
 // step by the tfjs trainer (same weights, same batch: the same statistics, applied twice), D three
 // times (real, fake, fake through D′). Weights in tf.layers order: trainables, then the running
 // statistics; tensors NHWC with TensorFlow's kernel layouts.
+//
+// One step (dcgan_step.h) runs on any of three backends: the CPU (OpenBLAS im2col GEMMs on
+// GenLab's pool, cpu_ops.h), CUDA (kernel_ops.h launched on a GPU, built into genlab_cuda.so by
+// nvcc when a CUDA toolkit is found), and the same CUDA kernels run on the host — how tests check
+// the GPU arithmetic on a machine without a GPU.
 #pragma once
 
 #include <cstdint>
+#include <memory>
+#include <string>
 #include <vector>
 
 #include "adam.h"
-#include "buffer.h"
-#include "conv.h"
-#include "mlp_gan.h"
-#include "parallel.h"
+#include "gan_head.h"
+#include "tensor_set.h"
 
 namespace genlab {
 
@@ -34,70 +39,43 @@ struct DcganSpec {
   AdamConfig adam;
 };
 
-// Flat, 64-byte-aligned tensors: trainables get gradients and Adam moments.
-class TensorSet {
+// What every backend's trainer offers the binding. The TensorSets are host buffers: call pull()
+// before reading them after a step, and push() after writing them.
+class DcganTrainer {
  public:
-  int add(size_t n);
-  void allocate(bool trainable);
-  float* p(int i) { return params.data() + offset[i]; }
-  float* g(int i) { return grads.data() + offset[i]; }
-  const float* p(int i) const { return params.data() + offset[i]; }
-  size_t tensors() const { return offset.size(); }
-  std::vector<size_t> offset, count;
-  FloatBuf params, grads, m, v;
-
- private:
-  size_t total_ = 0;
-};
-
-class Dcgan {
- public:
-  explicit Dcgan(const DcganSpec& spec);
-
+  virtual ~DcganTrainer() = default;
   const DcganSpec& spec() const { return spec_; }
   int zDim() const { return spec_.zDim; }
   int imgDim() const { return spec_.height * spec_.width * spec_.channels; }
 
-  StepResult step(const float* real, const float* z, const int32_t* labels, int batch);
+  virtual StepResult step(const float* real, const float* z, const int32_t* labels, int batch) = 0;
   // G in inference mode (running statistics): n × H×W×C tanh outputs.
-  void generate(const float* z, const int32_t* labels, int n, float* out);
+  virtual void generate(const float* z, const int32_t* labels, int n, float* out) = 0;
+  // Device → host copies of every TensorSet (a no-op where the host buffers are the ones trained).
+  virtual void pull() {}
+  // Host → device, after the host buffers were written.
+  virtual void push() {}
+
+  std::vector<double> gradNorms() {
+    pull();
+    return tensorNorms(G, G.grads.data());
+  }
+  std::vector<double> weightNorms() {
+    pull();
+    return tensorNorms(G, G.params.data());
+  }
 
   // getWeights() order: G trainables then G statistics; the same for D.
   TensorSet G, Gstats, D, Dstats;
   long t = 0;
 
-  std::vector<double> gradNorms() const;
-  std::vector<double> weightNorms() const;
-
- private:
-  // G's activations for `rows` images (training keeps what backward needs).
-  struct GWork {
-    int cap = 0;
-    FloatBuf gin, a0, xhat0, h0, a1, xhat1, h1, a2, xhat2, h2, out, cols;
-    FloatBuf mean0, var0, mean1, var1, mean2, var2;
-    FloatBuf dOut, dh2, dh1, dh0;
-  };
-  void ensureG(GWork& w, int rows, bool training);
-  void ensureD(int rows);
-  void gForward(GWork& w, const float* z, const int32_t* labels, int n, bool training);
-  void gBackward(GWork& w, int B);
-  // D's input rows [row0, row0 + n): images and, when conditional, the label map channel.
-  void fillD(int row0, const float* images, const int32_t* labels, int n);
-  void dForward(int R, int halves);
-  void dBackward(int R, int halves, bool weightGrads, bool inputGrad, const int32_t* labels, int B);
-
+ protected:
+  explicit DcganTrainer(const DcganSpec& spec) : spec_(spec) {}
   DcganSpec spec_;
-  int K_;                 // label width (0: unconditional)
-  int dK_;                // label width of D's label-map input (0: unconditional or AC-GAN)
-  int outW_;              // D's outputs: 1, or 1 + K_ with the auxiliary classifier
-  int base_, F_, zin_, Cd_, Fd_, dOff_;
-  ConvGeom ct1_, ct2_, ct3_, c1_, c2_;
-  GWork train_, gen_;
-  int dCap_ = 0;
-  FloatBuf xin_, cols1_, h1_, cols2_, a2_, xhat2_, h2_, logits_, dlogit_, dh2_, dh1_, dxin_;
-  FloatBuf mean2_, var2_;  // per half: 2 × 128
-  std::vector<double> scratch_;
-  ParallelFor pool_;
 };
+
+std::unique_ptr<DcganTrainer> makeCpuDcgan(const DcganSpec& spec);
+// The CUDA backend's kernels run on the host: slow, for checking them where there is no GPU.
+std::unique_ptr<DcganTrainer> makeHostKernelDcgan(const DcganSpec& spec);
 
 }  // namespace genlab

@@ -1,4 +1,5 @@
-import type { DcganSpec, NativeAddon, NativeDcgan } from "./native.ts";
+import { EngineInputError } from "../errors.ts";
+import type { DcganDevice, DcganSpec, NativeAddon, NativeDcgan } from "./native.ts";
 import type { AdamHyper } from "./adam.ts";
 import { labelWidth, LEAKY_SLOPE, type GanSpec } from "./spec.ts";
 import type { OptimizerState, StepResult, Trainer, Weights } from "./trainer.ts";
@@ -44,7 +45,34 @@ export function placeholderDiscriminator(spec: GanSpec): Float32Array[] {
   return shapes.map((s, i) => new Float32Array(s.reduce((a, n) => a * n, 1)).fill(ones.has(i) ? 1 : 0));
 }
 
-/** The addon's DCGAN (native/src/dcgan.cc) behind the Trainer interface. */
+/**
+ * Where a DCGAN trains, from GENLAB_DEVICE: `auto` (the default: the GPU when GenLab's CUDA
+ * backend finds one, else the CPU), `cpu`, or `cuda` (the GPU or a refusal saying why not).
+ */
+export function dcganTrainingDevice(native: NativeAddon, env: NodeJS.ProcessEnv = process.env): "cpu" | "cuda" {
+  const asked = (env.GENLAB_DEVICE ?? "").trim().toLowerCase() || "auto";
+  if (asked !== "auto" && asked !== "cpu" && asked !== "cuda") {
+    throw new EngineInputError(`GENLAB_DEVICE must be auto, cpu or cuda, not ${JSON.stringify(asked.slice(0, 20))}.`);
+  }
+  if (asked === "cpu") return "cpu";
+  const cuda = native.cudaStatus?.();
+  if (cuda?.available) return "cuda";
+  if (asked === "cuda") {
+    throw new EngineInputError(`GENLAB_DEVICE is cuda, but GenLab's CUDA trainer cannot run here (${cuda?.reason ?? "this build of the native addon has none"}): unset it to train on the CPU.`);
+  }
+  return "cpu";
+}
+
+/** Where DCGANs train, for /models: "the GPU (cuBLAS … on NVIDIA H200)" or "the CPU". */
+export function dcganDeviceSummary(native: NativeAddon): string {
+  try {
+    return dcganTrainingDevice(native) === "cuda" ? `the GPU (${native.cudaStatus!().device})` : "the CPU";
+  } catch (e) {
+    return `nothing until GENLAB_DEVICE is fixed (${(e as Error).message})`;
+  }
+}
+
+/** The addon's DCGAN (native/src/dcgan_step.h on the CPU or a GPU) behind the Trainer interface. */
 export class NativeDcganTrainer implements Trainer {
   readonly implementation: string;
   private readonly gan: NativeDcgan;
@@ -54,9 +82,15 @@ export class NativeDcganTrainer implements Trainer {
     private readonly spec: GanSpec,
     adam: AdamHyper,
     init: Weights,
+    device: DcganDevice = "cpu",
   ) {
-    this.gan = native.createDcgan(nativeDcganSpec(spec, adam), init);
-    this.implementation = `native (${native.blas.split(" ").slice(0, 2).join(" ")} im2col, ${native.threads} threads)`;
+    this.gan = native.createDcgan({ ...nativeDcganSpec(spec, adam), device }, init);
+    this.implementation =
+      device === "cuda"
+        ? `native CUDA (${native.cudaStatus?.().device ?? "GPU"})`
+        : device === "host-kernels"
+          ? "native (CUDA kernels run on the host)"
+          : `native (${native.blas.split(" ").slice(0, 2).join(" ")} im2col, ${native.threads} threads)`;
   }
 
   step(real: Float32Array, z: Float32Array, labels: Int32Array | null, batch: number): StepResult {

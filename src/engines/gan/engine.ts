@@ -3,6 +3,7 @@ import { z } from "zod";
 import { EngineInputError, someOf } from "../errors.ts";
 import { isAbsent, modelName, parseParams, seed, wholeNumber } from "../params.ts";
 import { parseVariation, VARIATION_STRENGTH, type VariationOf } from "../runtime/latent.ts";
+import { dcganDeviceSummary } from "./dcgan-native.ts";
 import { loadNative, nativeUnavailableReason } from "./native.ts";
 import type { Engine, GenerateContext, GenerationResult } from "../types.ts";
 import { GanCatalog } from "./catalog.ts";
@@ -32,7 +33,7 @@ export class GanEngine implements Engine<GanParams> {
   status() {
     const names = this.catalog.names();
     const native = loadNative();
-    const trainer = native ? `MLPs train on the native trainer (${native.blas.split(" ").slice(0, 2).join(" ")})` : `MLPs train on TensorFlow.js (native trainer ${nativeUnavailableReason()})`;
+    const trainer = native ? `MLPs train on the native trainer (${native.blas.split(" ").slice(0, 2).join(" ")}), DCGANs on ${dcganDeviceSummary(native)}` : `MLPs train on TensorFlow.js (native trainer ${nativeUnavailableReason()})`;
     return names.length
       ? { ready: true, detail: `${names.length} trained generator${names.length > 1 ? "s" : ""}: ${someOf(names)}. ${trainer}.` }
       : { ready: false, detail: `no trained generator found — run \`genlab train\` or restore assets/gan. ${trainer}.` };

@@ -82,6 +82,26 @@ export interface DcganSpec {
   /** Batch norm as tf.layers: running statistics' momentum (0.99) and ε (1e-3). */
   bnMomentum: number;
   bnEpsilon: number;
+  /**
+   * Where it trains: "cpu" (default), "cuda" (genlab_cuda.so on a GPU; see cudaStatus()), or
+   * "host-kernels" (the CUDA backend's kernels run on the host, slowly: how tests check them
+   * where there is no GPU).
+   */
+  device?: DcganDevice;
+}
+
+export type DcganDevice = "cpu" | "cuda" | "host-kernels";
+
+/** The DCGAN's CUDA backend as this process finds it (genlab_cuda.so beside the addon). */
+export interface CudaStatus {
+  /** genlab_cuda.so exists (nvcc was found at install). */
+  built: boolean;
+  /** …and it loaded and sees a GPU. */
+  available: boolean;
+  /** e.g. "cuBLAS 13.0.0 on NVIDIA H200", when available. */
+  device?: string;
+  /** Why not, when not available. */
+  reason?: string;
 }
 
 /**
@@ -109,6 +129,8 @@ export interface NativeAddon {
    */
   idleScheduling?(): boolean;
   createMlpGan(spec: MlpSpec, init: MlpWeights): NativeMlpGan;
+  /** Absent in builds before the CUDA backend. Opens genlab_cuda.so on first call. */
+  cudaStatus?(): CudaStatus;
   /** Absent in builds before the DCGAN trainer (then DCGANs train on TensorFlow.js). */
   createDcgan?(spec: DcganSpec, init: MlpWeights): NativeDcgan;
 }

@@ -1,7 +1,7 @@
 import { loadNative } from "./native.ts";
 import { tfRuntime } from "../runtime/tfjs.ts";
 import { EngineInputError } from "../errors.ts";
-import { NativeDcganTrainer, placeholderDiscriminator } from "./dcgan-native.ts";
+import { NativeDcganTrainer, dcganTrainingDevice, placeholderDiscriminator } from "./dcgan-native.ts";
 import { TfjsDcganTrainer } from "./dcgan-tfjs.ts";
 import { initMlp } from "./mlp-init.ts";
 import { TfjsMlpTrainer, type MlpTrainerSpec } from "./mlp-tfjs.ts";
@@ -17,7 +17,8 @@ export function mlpTrainerSpec(spec: GanSpec, lr: number = ADAM.lr): MlpTrainerS
 /**
  * The fastest trainer for a GAN here. MLP: the native fused trainer (OpenBLAS) when it is
  * built, else TensorFlow.js on the best backend that loads (`GENLAB_NATIVE=0` forces tfjs).
- * DCGAN: the native convolutional trainer when the addon has it, else TensorFlow.js. Fresh
+ * DCGAN: the native convolutional trainer when the addon has it — training on the GPU where
+ * its CUDA backend finds one (GENLAB_DEVICE), sampling on the CPU — else TensorFlow.js. Fresh
  * weights come from `seed` (for a DCGAN, TensorFlow.js's initialisers on either trainer, so a
  * seed means the same network); `init` replaces either network.
  */
@@ -30,7 +31,8 @@ export async function createTrainer(spec: GanSpec, opts: { seed: number; init?: 
       // Sampling never runs D, so a G alone needs no TensorFlow.js.
       const fresh = g && (d || opts.purpose === "sample") ? undefined : await freshDcganWeights(spec, opts.seed);
       const init: Weights = { g: g ?? fresh!.g, d: d ?? fresh?.d ?? placeholderDiscriminator(spec) };
-      return new NativeDcganTrainer({ ...native, createDcgan: native.createDcgan }, spec, adam, init);
+      const device = opts.purpose === "sample" ? "cpu" : dcganTrainingDevice(native);
+      return new NativeDcganTrainer({ ...native, createDcgan: native.createDcgan }, spec, adam, init, device);
     }
     const { tf } = await tfRuntime();
     // The plain-JS backend needs tens of seconds per DCGAN step: only on request. (wasm works,

@@ -23,7 +23,7 @@ beforeAll(async () => {
 describe("GAN engine (/gan sample)", () => {
   it("lists its models and says it is ready", () => {
     expect(engine.catalog.names()).toEqual(["fashion", "fashion-cond"]);
-    expect(engine.status()).toMatchObject({ ready: true, detail: expect.stringMatching(/^2 trained generators: fashion, fashion-cond\. MLPs train on (the native trainer \(OpenBLAS [\d.]+\)|TensorFlow\.js \(native trainer .+\))\.$/) });
+    expect(engine.status()).toMatchObject({ ready: true, detail: expect.stringMatching(/^2 trained generators: fashion, fashion-cond\. MLPs train on (the native trainer \(OpenBLAS [\d.]+\), DCGANs on (the CPU|the GPU \(.+\))|TensorFlow\.js \(native trainer .+\))\.$/) });
   });
 
   it("uses the model marked default when none is named, else the first by name", () => {
