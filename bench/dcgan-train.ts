@@ -6,7 +6,10 @@
  * cores' GEMM throughput) to put GenLab's sustained GFLOP/s in proportion.
  *
  *   npx tsx bench/dcgan-train.ts [--steps 5] [--warmup 2] [--threads N] [--batch 64]
- *                                [--shapes 28x28x1,32x32x3] [--no-pytorch]
+ *                                [--shapes 28x28x1,32x32x3] [--no-pytorch] [--device cpu|cuda]
+ *
+ * --device cuda: GenLab's CUDA backend (genlab_cuda.so) against the reference on the GPU. Where
+ * Node is missing on a GPU machine, scripts/gpu-check.sh makes the same comparison.
  *
  * A few steps only: the step is ~30–45 GFLOP. Prints a table, then one JSON line.
  */
@@ -32,6 +35,9 @@ const BATCH = Number(arg("batch", "64"));
 const THREADS = Number(arg("threads", String(availableParallelism())));
 const SHAPES = arg("shapes", "28x28x1,32x32x3").split(",");
 const PYTORCH = !process.argv.includes("--no-pytorch");
+const DEVICE = arg("device", "cpu");
+if (DEVICE !== "cpu" && DEVICE !== "cuda") throw new Error("--device must be cpu or cuda");
+process.env.GENLAB_DEVICE = DEVICE; // createTrainer refuses cuda, with the reason, where there is no GPU
 
 /** Multiply-adds ×2 of every GEMM / GEMV GenLab's step runs (native/src/dcgan.cc), per step. */
 function stepFlops(h: number, c: number, B: number, conditional: boolean): number {
@@ -66,7 +72,7 @@ async function genlab(shape: string): Promise<{ ms: number; gflops: number; impl
 }
 
 function pytorch(shape: string): number | undefined {
-  const r = spawnSync(PYTHON, [REFERENCE, "--shape", shape, "--batch", String(BATCH), "--steps", String(STEPS), "--threads", String(THREADS)], { encoding: "utf8", env: { ...process.env, OMP_NUM_THREADS: String(THREADS) } });
+  const r = spawnSync(PYTHON, [REFERENCE, "--shape", shape, "--batch", String(BATCH), "--steps", String(STEPS), "--threads", String(THREADS), "--device", DEVICE], { encoding: "utf8", env: { ...process.env, OMP_NUM_THREADS: String(THREADS) } });
   const line = r.stdout?.trim().split("\n").at(-1);
   try {
     return (JSON.parse(line ?? "") as { ms_per_step: number }).ms_per_step;
@@ -98,7 +104,10 @@ if (load > THREADS) console.warn(`load average ${load.toFixed(1)} on ${available
 const peak = usePytorch ? gemmPeak() : undefined;
 const rows: Record<string, unknown>[] = [];
 for (const shape of SHAPES) {
-  const g = await genlab(shape);
+  const g = await genlab(shape).catch((e: Error) => {
+    console.error(e.message);
+    process.exit(1);
+  });
   const p = usePytorch ? pytorch(shape) : undefined;
   const ratio = p ? g.ms / p : undefined;
   rows.push({ shape, batch: BATCH, threads: THREADS, genlab_ms: +g.ms.toFixed(1), pytorch_ms: p, ratio: ratio && +ratio.toFixed(3), genlab_gflops: +g.gflops.toFixed(1), gemm_peak_gflops: peak && +peak.toFixed(1), implementation: g.implementation });

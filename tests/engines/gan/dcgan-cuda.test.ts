@@ -1,6 +1,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { execFileSync } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { NativeDcganTrainer } from "../../../src/engines/gan/dcgan-native.ts";
@@ -79,6 +80,19 @@ describe.skipIf(!addon)("the DCGAN's CUDA backend", () => {
     expect(bogus.built).toBe(true);
     expect(bogus.available).toBe(false);
     expect(bogus.reason).toMatch(/^genlab_cuda\.so does not load: /);
+  });
+
+  it("the GPU machine's check program (scripts/gpu-check.sh) builds and its checks pass with the host in the GPU's place", () => {
+    const dir = mkdtempSync(join(tmpdir(), "gpu-check-"));
+    try {
+      const root = join(dirname(NATIVE_ADDON_PATH), "..", "..", "..");
+      const bin = join(dir, "gpu_check");
+      execFileSync("g++", ["-std=c++17", "-O2", "-x", "c++", "-DGENLAB_CHECK_ON_HOST", "-pthread", "-o", bin, join(root, "native/tools/gpu_check.cu"), "-x", "none", join(root, "native/src/parallel.cc")]);
+      const lines = execFileSync(bin, ["0", "2"], { encoding: "utf8" }).trim().split("\n").map((l) => JSON.parse(l) as { check: string; pass: boolean });
+      expect(lines.map((l) => [l.check, l.pass])).toEqual([["28x28x1 AC-GAN", true], ["28x28x1 AC-GAN", true], ["32x32x3", true], ["32x32x3", true]]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it.skipIf(!existsSync(CUDA_LIBRARY))("genlab_cuda.so (built by nvcc at install) loads, and trains where there is a GPU", async () => {
