@@ -15,11 +15,16 @@
  * all 60,000 images) is in progress in the same GenLab — its worker thread, checkpoints and
  * epoch posts included — and prints both side by side.
  *
- *   npx tsx bench/bot.ts [--users 50] [--per-user 4] [--rounds 3] [--concurrency 1] [--same-process] [--while-training]
+ * Each GenLab round also prints what it cost per request, which a busy machine does not blur as
+ * it does latencies: this process's CPU (bot, queue and worker), PostgreSQL's CPU, and the SQL
+ * statements sent (`--statements` lists them, per request, most frequent first).
+ *
+ *   npx tsx bench/bot.ts [--users 50] [--per-user 4] [--rounds 3] [--concurrency 1] [--same-process] [--while-training] [--statements]
  *
  * Everything (fake Discord, bot, worker, embedded Postgres) shares this machine's cores, so
  * the figures are an upper bound on what GenLab adds. Goal: p99 < 100 ms for 200 at once.
  */
+import { join } from "node:path";
 import { startBot } from "../src/discord/client.ts";
 import type { App } from "../src/app.ts";
 import { queueTrainingRun } from "../src/training/runs.ts";
@@ -27,6 +32,7 @@ import { createLogger } from "../src/log.ts";
 import { percentile, sendBurst, startBurstApp, untilEnded } from "../tests/support/burst.ts";
 import { tempDir } from "../tests/support/config.ts";
 import { FakeDiscord } from "../tests/support/fake-discord.ts";
+import { costMeter, countQueries, type Cost } from "./bot-cost.ts";
 import { startFakeDiscordProcess, type RemoteFakeDiscord } from "./fake-discord-process.ts";
 
 function arg(name: string, fallback: number): number {
@@ -38,6 +44,7 @@ const PER_USER = arg("per-user", 4);
 const ROUNDS = arg("rounds", 3);
 
 interface Row {
+  cost?: Cost;
   p50: number;
   p99: number;
   max: number;
@@ -48,7 +55,10 @@ interface Row {
 
 function printRow(label: string, row: Row): void {
   const rate = row.seconds > 0 ? (row.jobs / row.seconds).toFixed(1) : "—";
-  console.log(`${label.padEnd(11)} | ${row.p50.toFixed(0).padStart(10)} | ${row.p99.toFixed(0).padStart(10)} | ${row.max.toFixed(0).padStart(10)} | ${String(row.jobs).padStart(4)} | ${row.seconds.toFixed(1).padStart(7)} | ${rate.padStart(6)} | ${row.late}`);
+  const c = row.cost;
+  const cost = c ? ` | ${c.botCpuMsPerRequest.toFixed(1).padStart(6)} | ${c.pgCpuMsPerRequest.toFixed(1).padStart(6)} | ${c.queriesPerRequest.toFixed(1).padStart(5)}` : "";
+  console.log(`${label.padEnd(11)} | ${row.p50.toFixed(0).padStart(10)} | ${row.p99.toFixed(0).padStart(10)} | ${row.max.toFixed(0).padStart(10)} | ${String(row.jobs).padStart(4)} | ${row.seconds.toFixed(1).padStart(7)} | ${rate.padStart(6)} | ${String(row.late).padStart(4)}${cost}`);
+  if (c && STATEMENTS) for (const [sql, n] of c.byStatement) console.log(`    ${n.toFixed(2).padStart(5)} × ${sql}`);
 }
 
 function rowOf(ackMs: number[], seconds: number, late: number): Row {
@@ -57,6 +67,7 @@ function rowOf(ackMs: number[], seconds: number, late: number): Row {
 
 const SAME_PROCESS = process.argv.includes("--same-process");
 const WHILE_TRAINING = process.argv.includes("--while-training");
+const STATEMENTS = process.argv.includes("--statements");
 
 /** A fake Discord to send bursts through, here or in its own process. */
 type Discord = RemoteFakeDiscord;
@@ -79,21 +90,23 @@ async function startDiscord(): Promise<Discord> {
 }
 
 /** Warm-up, then the rounds; `settle` waits for whatever follows the acknowledgements. */
-async function rounds(label: string, discord: Discord, settle: (ids: string[]) => Promise<void>): Promise<Row[]> {
+async function rounds(label: string, discord: Discord, settle: (ids: string[]) => Promise<void>, pgDir?: string): Promise<Row[]> {
   await settle((await discord.burst(5, 1)).acks.map((a) => a.id)); // JIT, connections, caches
   const rows: Row[] = [];
   for (let r = 1; r <= ROUNDS; r++) {
     const t0 = performance.now();
+    const meter = costMeter(pgDir);
     const { acks, late } = await discord.burst(USERS, PER_USER);
     await settle(acks.filter((a) => a.type !== 0).map((a) => a.id)); // a refused one may have left no job
-    rows.push(rowOf(acks.map((a) => a.ms), (performance.now() - t0) / 1000, late));
+    const cost = label === "reference" ? undefined : meter.end(acks.length);
+    rows.push({ ...rowOf(acks.map((a) => a.ms), (performance.now() - t0) / 1000, late), ...(cost ? { cost } : {}) });
     printRow(`${label} ${r}`, rows.at(-1)!);
   }
   return rows;
 }
 
 console.log(`${USERS} students × ${PER_USER} requests at once, ${ROUNDS} rounds each; fake Discord ${SAME_PROCESS ? "on the bot's event loop" : "in its own process"}\n`);
-console.log("round       | ack p50 ms | ack p99 ms | ack max ms | jobs | seconds | jobs/s | late (>3 s)");
+console.log("round       | ack p50 ms | ack p99 ms | ack max ms | jobs | seconds | jobs/s | late | bot CPU ms/req | PG CPU ms/req | SQL/req");
 
 /** A full-data Fashion-MNIST run, started and left training; resolves once its first step has run. */
 async function startTraining(app: App, discord: Discord): Promise<{ stop(): Promise<{ epochs: number; secondsPerEpoch: number }> }> {
@@ -122,17 +135,20 @@ async function startTraining(app: App, discord: Discord): Promise<{ stop(): Prom
   };
 }
 
+countQueries();
 let discord = await startDiscord();
-const app = await startBurstApp(discord, { GENLAB_DATA_DIR: tempDir("genlab-bench-bot-"), GENLAB_WORKER_CONCURRENCY: String(arg("concurrency", 1)), GENLAB_MAX_JOBS_PER_USER: String(PER_USER + 1) });
+const dataDir = tempDir("genlab-bench-bot-");
+const pgDir = join(dataDir, "postgres");
+const app = await startBurstApp(discord, { GENLAB_DATA_DIR: dataDir, GENLAB_WORKER_CONCURRENCY: String(arg("concurrency", 1)), GENLAB_MAX_JOBS_PER_USER: String(PER_USER + 1) });
 let genlab: Row[];
 let training: Row[] = [];
 let trained: { epochs: number; secondsPerEpoch: number } | undefined;
 try {
-  genlab = await rounds("GenLab", discord, (ids) => untilEnded(app, ids));
+  genlab = await rounds("GenLab", discord, (ids) => untilEnded(app, ids), pgDir);
   if (WHILE_TRAINING) {
     const run = await startTraining(app, discord);
     try {
-      training = await rounds("training", discord, (ids) => untilEnded(app, ids));
+      training = await rounds("training", discord, (ids) => untilEnded(app, ids), pgDir);
     } finally {
       trained = await run.stop();
     }
@@ -164,4 +180,11 @@ if (WHILE_TRAINING) {
   console.log(`p50                            | ${side(genlab, "p50")}         | ${side(training, "p50")}`);
   console.log(`p99                            | ${side(genlab, "p99")}         | ${side(training, "p99")}   (goal: < 250 ms while training)`);
 }
-console.log(JSON.stringify({ bench: "bot", users: USERS, perUser: PER_USER, fakeDiscord: SAME_PROCESS ? "same process" : "own process", genlab, ...(WHILE_TRAINING ? { whileTraining: training, trained } : {}), reference, p99Ratio: Number((p99.genlab / p99.reference).toFixed(3)) }));
+const cost = (rows: Row[]) => ({
+  botCpuMsPerRequest: Number(median(warm(rows).map((r) => r.cost!.botCpuMsPerRequest)).toFixed(2)),
+  pgCpuMsPerRequest: Number(median(warm(rows).map((r) => r.cost!.pgCpuMsPerRequest)).toFixed(2)),
+  queriesPerRequest: Number(median(warm(rows).map((r) => r.cost!.queriesPerRequest)).toFixed(2)),
+});
+console.log(`per request (median of warm rounds): bot CPU ${cost(genlab).botCpuMsPerRequest} ms, PostgreSQL CPU ${cost(genlab).pgCpuMsPerRequest} ms, ${cost(genlab).queriesPerRequest} SQL statements`);
+const brief = (rows: Row[]) => rows.map(({ cost: c, ...r }) => ({ ...r, ...(c ? { botCpuMs: Number(c.botCpuMsPerRequest.toFixed(2)), pgCpuMs: Number(c.pgCpuMsPerRequest.toFixed(2)), sql: Number(c.queriesPerRequest.toFixed(2)) } : {}) }));
+console.log(JSON.stringify({ bench: "bot", users: USERS, perUser: PER_USER, fakeDiscord: SAME_PROCESS ? "same process" : "own process", genlab: brief(genlab), cost: cost(genlab), ...(WHILE_TRAINING ? { whileTraining: brief(training), whileTrainingCost: cost(training), trained } : {}), reference: brief(reference), p99Ratio: Number((p99.genlab / p99.reference).toFixed(3)) }));
