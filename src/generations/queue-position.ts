@@ -5,7 +5,8 @@ import type { PrismaClient } from "../db/client.ts";
  * this engine's recent generations actually took, so the estimate follows the hardware.
  */
 export async function queuePosition(prisma: PrismaClient, gen: { id: string; engine: string; queuedAt: Date }): Promise<{ position: number; etaSeconds: number | undefined }> {
-  // The queue is round-robin (src/generations/record.ts): ahead are the requests of a lower
+  // The queue is round-robin (src/generations/record.ts, whose statement counts the same way
+  // for a request as it is recorded): ahead are the requests of a lower
   // per-person rank, and those of the same rank that came earlier. One query, counted in
   // Postgres, because a class-wide burst asks this 200 times at once.
   const [row] = await prisma.$queryRaw<{ ahead: number; running: number }[]>`
@@ -20,6 +21,11 @@ export async function queuePosition(prisma: PrismaClient, gen: { id: string; eng
   const running = row?.running ?? 0;
   const recent = await prisma.generation.findMany({ where: { engine: gen.engine, status: "succeeded" }, orderBy: { finishedAt: "desc" }, take: 20, select: { timings: true } });
   const times = recent.map((r) => (r.timings as { totalMs?: number } | null)?.totalMs).filter((t): t is number => typeof t === "number");
-  const mean = times.length ? times.reduce((a, b) => a + b, 0) / times.length / 1000 : undefined;
-  return { position: ahead + 1, etaSeconds: mean === undefined ? undefined : mean * (ahead + running + 1) };
+  const meanMs = times.length ? times.reduce((a, b) => a + b, 0) / times.length : null;
+  return { position: ahead + 1, etaSeconds: etaSeconds(meanMs, ahead, running) };
+}
+
+/** The wait for a request with `ahead` queued before it and `running` being drawn, from the engine's mean time per generation. */
+export function etaSeconds(meanMs: number | null, ahead: number, running: number): number | undefined {
+  return meanMs === null ? undefined : (meanMs / 1000) * (ahead + running + 1);
 }

@@ -54,10 +54,11 @@ export class JobQueue {
 
   /**
    * Queues a generation; the job id is pg-boss's. `singletonKey` makes a re-send a no-op.
-   * Higher priority runs first; equal priorities run in the order they came.
+   * Higher priority runs first; equal priorities run in the order they came. `jobId`, when
+   * given, is the job's id (a UUID the caller chose and recorded beforehand), else pg-boss picks one.
    */
-  async enqueueGeneration(generationId: string, priority = 0): Promise<string> {
-    return this.send(GENERATE, { generationId } satisfies GenerateJob, generationId, 3600, priority);
+  async enqueueGeneration(generationId: string, priority = 0, jobId?: string): Promise<string> {
+    return this.send(GENERATE, { generationId } satisfies GenerateJob, generationId, 3600, priority, jobId);
   }
 
   /** Queues (or re-queues, to resume) a training run. */
@@ -66,11 +67,12 @@ export class JobQueue {
     return this.send(TRAIN, { runId } satisfies TrainJob, `${runId}:${Date.now()}`, 24 * 3600);
   }
 
-  private async send(queue: string, data: object, singletonKey: string, expireInSeconds: number, priority = 0): Promise<string> {
+  private async send(queue: string, data: object, singletonKey: string, expireInSeconds: number, priority = 0, jobId?: string): Promise<string> {
     const c = this.config;
     // Retry and heartbeat go on each job, so a changed configuration applies to new jobs at once.
     const id = await this.boss.send(queue, data, {
       singletonKey,
+      ...(jobId ? { id: jobId } : {}),
       retryLimit: c.GENLAB_JOB_RETRY_LIMIT,
       retryDelay: c.GENLAB_JOB_RETRY_DELAY_SECONDS,
       retryBackoff: true,

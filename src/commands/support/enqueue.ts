@@ -6,8 +6,7 @@ import { promptPolicyFor } from "../../guilds/prompt-policy.ts";
 import type { GuildSettings } from "../../guilds/settings.ts";
 import { recordGeneration, sendGeneration } from "../../generations/record.ts";
 import { cancelButton } from "../../generations/render.ts";
-import { checkLimits, oneAtATimePerPerson } from "../../generations/limits.ts";
-import { queuePosition } from "../../generations/queue-position.ts";
+import { limitsFor, oneAtATimePerPerson } from "../../generations/limits.ts";
 import type { CommandContext } from "./types.ts";
 
 /**
@@ -25,31 +24,34 @@ export async function enqueueGeneration(
   // Discord's 3 s.
   const checked = await check(interaction, ctx, request);
   await interaction.deferReply();
-  // Then the person's requests are counted again, one request at a time.
+  // Then the person's requests are counted again and the request recorded (one statement),
+  // one request of a person at a time.
   const recorded = await oneAtATimePerPerson.run(interaction.user.id, async () => {
     try {
-      await checkLimits(ctx.prisma, ctx.config, interaction.user.id, interaction.guildId, checked.settings);
+      return await recordGeneration(
+        ctx.prisma,
+        {
+          command: request.command ?? (interaction.isChatInputCommand() ? [interaction.commandName, interaction.options.getSubcommand(false)].filter(Boolean).join(" ") : "?"),
+          engine: checked.engine.name,
+          params: checked.params,
+          requester: { id: interaction.user.id, username: interaction.user.username },
+          guild: interaction.guildId ? { id: interaction.guildId, name: interaction.guild?.name } : null,
+          channelId: interaction.channelId,
+          interaction: { id: interaction.id, token: interaction.token, applicationId: interaction.applicationId, createdAt: interaction.createdAt },
+        },
+        limitsFor(ctx.config, checked.settings),
+      );
     } catch (e) {
       if (!(e instanceof UserFacingError)) throw e;
       await interaction.editReply({ content: `⚠️ ${e.message}` });
       return undefined;
     }
-    return recordGeneration(ctx.prisma, {
-      command: request.command ?? (interaction.isChatInputCommand() ? [interaction.commandName, interaction.options.getSubcommand(false)].filter(Boolean).join(" ") : "?"),
-      engine: checked.engine.name,
-      params: checked.params,
-      requester: { id: interaction.user.id, username: interaction.user.username },
-      guild: interaction.guildId ? { id: interaction.guildId, name: interaction.guild?.name } : null,
-      channelId: interaction.channelId,
-      interaction: { id: interaction.id, token: interaction.token, applicationId: interaction.applicationId, createdAt: interaction.createdAt },
-    });
   });
   if (!recorded) return undefined;
   const { engine } = checked;
   await sendGeneration(ctx.prisma, ctx.queue, recorded, async (g) => {
     // Before the job exists, so no worker result can be overwritten by this notice.
-    const { position, etaSeconds } = await queuePosition(ctx.prisma, g);
-    const where = `position ${position}${etaSeconds === undefined ? "" : `, about ${Math.max(1, Math.round(etaSeconds))} s`}`;
+    const where = `position ${g.position}${g.etaSeconds === undefined ? "" : `, about ${Math.max(1, Math.round(g.etaSeconds))} s`}`;
     await interaction.editReply({
       content: `${request.notice?.(g.id) ?? `⏳ Queued on ${engine.title}`} — ${where} · generation \`${g.id}\`.`,
       components: [cancelButton(g.id)],
