@@ -1,9 +1,9 @@
-import { createHash, randomBytes } from "node:crypto";
+import { createHash, randomBytes, randomUUID } from "node:crypto";
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { JobWithMetadata } from "pg-boss";
 import { redact } from "../config/redact.ts";
-import type { PrismaClient } from "../db/client.ts";
+import { sql, type PrismaClient } from "../db/client.ts";
 import { discordNonce, type Publisher, type ResultTarget } from "../discord/publisher.ts";
 import { isPermanent } from "../engines/errors.ts";
 import type { EngineRegistry } from "../engines/registry.ts";
@@ -30,17 +30,13 @@ export interface GenerateWorkerDeps {
 export async function runGenerateJob(deps: GenerateWorkerDeps, job: JobWithMetadata<GenerateJob>): Promise<void> {
   const { prisma, log } = deps;
   const id = job.data.generationId;
-  const gen = await prisma.generation.findUnique({ where: { id } });
+  const gen = await claim(prisma, id);
   if (!gen) {
-    log.warn({ generationId: id }, "job for a generation that does not exist: dropped");
+    const ended = await prisma.generation.findUnique({ where: { id }, select: { status: true } });
+    if (!ended) log.warn({ generationId: id }, "job for a generation that does not exist: dropped");
+    else log.info({ generationId: id, status: ended.status }, "generation already finished: nothing to do");
     return;
   }
-  if (gen.status === "succeeded" || gen.status === "failed" || gen.status === "cancelled") {
-    log.info({ generationId: id, status: gen.status }, "generation already finished: nothing to do");
-    return;
-  }
-  const startedAt = new Date();
-  await prisma.generation.update({ where: { id }, data: { status: "running", startedAt, attempts: { increment: 1 } } });
   const target = {
     applicationId: gen.applicationId,
     interactionToken: gen.interactionToken,
@@ -72,35 +68,22 @@ export async function runGenerateJob(deps: GenerateWorkerDeps, job: JobWithMetad
     const postMs = performance.now() - t2;
 
     const timings = { engineMs: round(engineMs), encodeMs: round(encodeMs), postMs: round(postMs), totalMs: round(performance.now() - t0) };
-    await prisma.$transaction(async (tx) => {
-      const moved = await tx.generation.updateMany({
-        where: { id, status: "running" },
-        data: {
-          status: "succeeded",
-          model: result.model.name,
-          modelSha256: result.model.sha256 ?? null,
-          params: result.params as object,
-          seed: BigInt(result.seed),
-          messageId: delivered?.messageId ?? null,
-          channelId: delivered?.channelId ?? gen.channelId,
-          finishedAt: new Date(),
-          timings,
-          error: null,
-          interactionToken: null,
-        },
-      });
-      if (moved.count === 0) return; // another attempt already recorded it
-      await tx.image.createMany({
-        data: rendered.images.map((im) => ({
-          generationId: id,
-          index: im.index,
-          sha256: createHash("sha256").update(im.png).digest("hex"),
-          width: im.width,
-          height: im.height,
-          path: join("images", id, `${im.index}.png`),
-        })),
-        skipDuplicates: true,
-      });
+    await recordSuccess(prisma, id, {
+      model: result.model.name,
+      modelSha256: result.model.sha256 ?? null,
+      params: result.params,
+      seed: BigInt(result.seed),
+      messageId: delivered?.messageId ?? null,
+      channelId: delivered?.channelId ?? gen.channelId,
+      timings,
+      images: rendered.images.map((im) => ({
+        id: randomUUID(),
+        index: im.index,
+        sha256: createHash("sha256").update(im.png).digest("hex"),
+        width: im.width,
+        height: im.height,
+        path: join("images", id, `${im.index}.png`),
+      })),
     });
     log.info({ generationId: id, engine: gen.engine, n: rendered.images.length, via: delivered?.via, ...timings }, "generation succeeded");
   } catch (error) {
@@ -125,6 +108,71 @@ export async function runGenerateJob(deps: GenerateWorkerDeps, job: JobWithMetad
     }
     throw error; // pg-boss retries with backoff
   }
+}
+
+/** What the job needs of its generation row. */
+interface ClaimedGeneration {
+  command: string;
+  engine: string;
+  params: unknown;
+  requesterId: string;
+  channelId: string | null;
+  applicationId: string | null;
+  interactionToken: string | null;
+  tokenExpiresAt: Date | null;
+}
+
+/**
+ * Marks a generation that has not ended as running (one more attempt) and returns it, in one
+ * statement (a burst runs 200 jobs back to back); undefined when it does not exist or has ended
+ * (succeeded, failed, cancelled), which it then stays.
+ */
+async function claim(prisma: PrismaClient, id: string): Promise<ClaimedGeneration | undefined> {
+  const now = new Date();
+  const [row] = await sql<ClaimedGeneration>(
+    prisma,
+    `UPDATE "Generation" SET status = 'running', "startedAt" = $2::timestamp, attempts = attempts + 1, "updatedAt" = $2::timestamp
+     WHERE id = $1::uuid AND status IN ('queued', 'running')
+     RETURNING command, engine, params, "requesterId", "channelId", "applicationId", "interactionToken", "tokenExpiresAt"`,
+    [id, now],
+  );
+  return row;
+}
+
+/**
+ * The provenance of a generation that succeeded: the row moves out of "running" and its images
+ * are recorded, in one statement, so both happen or neither; a row no longer running (another
+ * attempt already recorded it) is left as it is, with its images.
+ */
+async function recordSuccess(
+  prisma: PrismaClient,
+  id: string,
+  r: {
+    model: string;
+    modelSha256: string | null;
+    params: unknown;
+    seed: bigint;
+    messageId: string | null;
+    channelId: string | null;
+    timings: Record<string, number>;
+    images: { id: string; index: number; sha256: string; width: number; height: number; path: string }[];
+  },
+): Promise<void> {
+  const now = new Date();
+  await sql(
+    prisma,
+    `WITH moved AS (
+       UPDATE "Generation"
+       SET status = 'succeeded', model = $2, "modelSha256" = $3, params = $4::jsonb, seed = $5::bigint, "messageId" = $6, "channelId" = $7,
+           "finishedAt" = $8::timestamp, timings = $9::jsonb, error = NULL, "interactionToken" = NULL, "updatedAt" = $8::timestamp
+       WHERE id = $1::uuid AND status = 'running'
+       RETURNING id)
+     INSERT INTO "Image" (id, "generationId", index, sha256, width, height, path, "createdAt", "updatedAt")
+     SELECT i.id, moved.id, i.index, i.sha256, i.width, i.height, i.path, $8::timestamp, $8::timestamp
+     FROM moved, jsonb_to_recordset($10::jsonb) AS i(id uuid, index int, sha256 text, width int, height int, path text)
+     ON CONFLICT DO NOTHING`,
+    [id, r.model, r.modelSha256, r.params, r.seed, r.messageId, r.channelId, now, r.timings, r.images],
+  );
 }
 
 /** Engines report a fraction done; the reply shows it at most every few seconds. */

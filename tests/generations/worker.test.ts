@@ -5,7 +5,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startApp, type App } from "../../src/app.ts";
 import { readPngText } from "../../src/images/index.ts";
 import { createLogger } from "../../src/log.ts";
+import { EngineRegistry } from "../../src/engines/registry.ts";
 import { recordGeneration, sendGeneration, type GenerationRequest } from "../../src/generations/record.ts";
+import { runGenerateJob } from "../../src/generations/worker.ts";
 import { testConfig } from "../support/config.ts";
 import { createTestDatabase } from "../support/db.ts";
 import { patternEngine } from "../support/pattern-engine.ts";
@@ -87,5 +89,25 @@ describe("generation worker (no Discord)", () => {
     expect(g.attempts).toBe(2);
     expect(g.images).toHaveLength(2);
     expect(await app.db.prisma.image.count({ where: { generationId: id } })).toBe(2);
+  });
+
+  it("a job for a generation that has ended, or does not exist, changes nothing", async () => {
+    const engines = new EngineRegistry([patternEngine()]);
+    const deps = { prisma: app.db.prisma, engines, dataDir: config.GENLAB_DATA_DIR, log: createLogger("silent") };
+    const job = (generationId: string) => ({ id: "j", name: "generate", data: { generationId }, retryCount: 0, retryLimit: 1, signal: new AbortController().signal }) as never;
+    const cancelled = await recordGeneration(app.db.prisma, request({ n: 1 }));
+    await app.db.prisma.generation.update({ where: { id: cancelled.id }, data: { status: "cancelled" } });
+    await runGenerateJob(deps, job(cancelled.id));
+    expect(await app.db.prisma.generation.findUniqueOrThrow({ where: { id: cancelled.id }, include: { images: true } })).toMatchObject({ status: "cancelled", attempts: 0, startedAt: null, images: [] });
+    await expect(runGenerateJob(deps, job("00000000-0000-4000-8000-000000000000"))).resolves.toBeUndefined();
+    // A queued one runs: claimed (running, one attempt), then recorded with its images.
+    const queued = await recordGeneration(app.db.prisma, request({ n: 3, seed: 11 }));
+    await runGenerateJob(deps, job(queued.id));
+    const g = await app.db.prisma.generation.findUniqueOrThrow({ where: { id: queued.id }, include: { images: { orderBy: { index: "asc" } } } });
+    expect(g).toMatchObject({ status: "succeeded", attempts: 1, seed: 11n, model: "pattern-v1", modelSha256: "0".repeat(64), params: { n: 3, seed: 11, size: 32 }, interactionToken: null, error: null });
+    expect(g.startedAt!.getTime()).toBeLessThanOrEqual(g.finishedAt!.getTime());
+    expect(Math.abs(g.finishedAt!.getTime() - Date.now())).toBeLessThan(60_000);
+    expect((g.timings as { totalMs: number }).totalMs).toBeGreaterThanOrEqual(0);
+    expect(g.images.map((im) => [im.index, im.width, im.height, im.path])).toEqual([0, 1, 2].map((i) => [i, 32, 32, join("images", queued.id, `${i}.png`)]));
   });
 });

@@ -89,13 +89,22 @@ it("a worker that dies after posting but before recording: the retry edits the s
   await h.callback();
   const gen = await waitUntil(() => bot.db.prisma.generation.findFirst({ where: { interactionId: h.id, jobId: { not: null } } }), "the generation to be queued");
 
-  // The first attempt "dies" at the provenance transaction, after the images were posted.
+  // The first attempt "dies" at the provenance record (the statement that moves the row to
+  // succeeded and writes its images), after the images were posted. A client that is not the
+  // one createPrismaClient made sends GenLab's own statements through $queryRawUnsafe.
   let crashed = false;
   const dyingPrisma = new Proxy(bot.db.prisma, {
     get(target, key) {
-      if (key === "$transaction" && !crashed) {
-        crashed = true;
-        return () => Promise.reject(new Error("worker killed"));
+      if (key === "$transaction" || key === "$queryRawUnsafe") {
+        const real = Reflect.get(target, key) as (...args: unknown[]) => Promise<unknown>;
+        return (...args: unknown[]) => {
+          const records = key === "$transaction" || (typeof args[0] === "string" && args[0].includes('INSERT INTO "Image"'));
+          if (records && !crashed) {
+            crashed = true;
+            return Promise.reject(new Error("worker killed"));
+          }
+          return real.apply(target, args);
+        };
       }
       return Reflect.get(target, key);
     },
@@ -104,6 +113,8 @@ it("a worker that dies after posting but before recording: the retry edits the s
   const job = (retryCount: number) => ({ id: "j", name: "generate", data: { generationId: gen.id }, retryCount, retryLimit: 3, signal: new AbortController().signal }) as never;
 
   await expect(runGenerateJob({ ...deps, prisma: dyingPrisma }, job(0))).rejects.toThrow("worker killed");
+  expect(crashed).toBe(true);
+  expect(await bot.db.prisma.generation.findUniqueOrThrow({ where: { id: gen.id }, include: { images: true } })).toMatchObject({ status: "queued", attempts: 1, images: [] }); // to be retried
   expect(h.original()?.attachments).toHaveLength(3); // already posted: grid + 2
 
   await runGenerateJob({ ...deps, prisma: bot.db.prisma }, job(1));
