@@ -35,11 +35,18 @@ const types = {
   },
 };
 
-/** A parameter as the statement gets it: dates as UTC text, bigints as text, objects and arrays as JSON text (cast with ::jsonb). */
+/** A value to send as JSON text even when it is an array (arrays are sent as Postgres arrays). */
+export class Json {
+  constructor(readonly value: unknown) {}
+}
+
+/** A parameter as the statement gets it: dates as UTC text, bigints as text, objects as JSON text (cast with ::jsonb), arrays as Postgres arrays. */
 function param(v: unknown): unknown {
   if (v === undefined) return null;
   if (v instanceof Date) return v.toISOString();
   if (typeof v === "bigint") return v.toString();
+  if (v instanceof Json) return JSON.stringify(v.value);
+  if (Array.isArray(v)) return v.map(param);
   if (v !== null && typeof v === "object") return JSON.stringify(v);
   return v;
 }
@@ -48,7 +55,8 @@ function param(v: unknown): unknown {
  * One SQL statement on the client's own pool, without Prisma's query machinery: for the statements
  * every image request sends (a class's burst sends 200 at once), where Prisma's client costs
  * about five times node-postgres's CPU per statement. Timestamps are written and read as UTC
- * (compare and store them as `$n::timestamp`), JSON is sent as text (`$n::jsonb`). A client not
+ * (compare and store them as `$n::timestamp`), objects are sent as JSON text (`$n::jsonb`; an array
+ * as JSON: `new Json(array)`), arrays as Postgres arrays (`$n::text[]`). A client not
  * made by `createPrismaClient` (a transaction's) sends it through `$queryRawUnsafe`.
  */
 export async function sql<T>(prisma: PrismaClient, text: string, values: readonly unknown[] = []): Promise<T[]> {

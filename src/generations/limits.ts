@@ -58,12 +58,76 @@ export const REQUEST_COUNTS_SQL = `
     WHERE ("requesterId" = $1 AND (status IN ('queued', 'running') OR "createdAt" >= $3::timestamp))
        OR ("guildId" = $2 AND "createdAt" >= $3::timestamp)`;
 
-/** A person's waiting requests and the last minute's requests of the person and the server, in one query. */
-async function requestCounts(prisma: PrismaClient, userId: string, guildId: string | null): Promise<RequestCounts> {
-  const since = new Date(Date.now() - 60_000);
-  const [row] = await sql<{ active: number; user_minute: number; guild_minute: number }>(prisma, REQUEST_COUNTS_SQL, [userId, guildId, since]);
-  return { active: row?.active ?? 0, userMinute: row?.user_minute ?? 0, guildMinute: row?.guild_minute ?? 0 };
+/**
+ * A person's waiting requests and the last minute's requests of the person and the server.
+ * Counts asked for while a count is on its way to the database are sent together, in one
+ * statement, when it returns: a class-wide burst asks 200 times at once, and 200 statements
+ * would queue for the pool's connections (the acknowledgement waited there) and each count the
+ * server's last minute again. Alone, a count goes at once.
+ */
+function requestCounts(prisma: PrismaClient, userId: string, guildId: string | null): Promise<RequestCounts> {
+  let batcher = batchers.get(prisma);
+  if (!batcher) batchers.set(prisma, (batcher = new CountBatcher(prisma)));
+  return batcher.count(userId, guildId);
 }
+
+const batchers = new WeakMap<PrismaClient, CountBatcher>();
+
+/** The most counts one statement carries. */
+const MAX_BATCH = 500;
+
+class CountBatcher {
+  private pending: { userId: string; guildId: string | null; resolve: (n: RequestCounts) => void; reject: (e: unknown) => void }[] = [];
+  private busy = false;
+
+  constructor(private readonly prisma: PrismaClient) {}
+
+  count(userId: string, guildId: string | null): Promise<RequestCounts> {
+    return new Promise((resolve, reject) => {
+      this.pending.push({ userId, guildId, resolve, reject });
+      if (!this.busy) {
+        this.busy = true;
+        // Everything that arrived in this turn of the event loop goes in the same statement.
+        setImmediate(() => void this.flush());
+      }
+    });
+  }
+
+  private async flush(): Promise<void> {
+    const batch = this.pending.splice(0, MAX_BATCH);
+    try {
+      const users = [...new Set(batch.map((b) => b.userId))];
+      const guilds = [...new Set(batch.flatMap((b) => (b.guildId ? [b.guildId] : [])))];
+      const since = new Date(Date.now() - 60_000);
+      const rows = await sql<{ kind: "user" | "guild"; id: string; active: number; minute: number }>(this.prisma, BATCH_COUNTS_SQL, [users, guilds, since]);
+      const user = new Map(rows.filter((r) => r.kind === "user").map((r) => [r.id, r]));
+      const guild = new Map(rows.filter((r) => r.kind === "guild").map((r) => [r.id, r.minute]));
+      for (const b of batch) {
+        const u = user.get(b.userId);
+        b.resolve({ active: u?.active ?? 0, userMinute: u?.minute ?? 0, guildMinute: b.guildId ? (guild.get(b.guildId) ?? 0) : 0 });
+      }
+    } catch (e) {
+      for (const b of batch) b.reject(e);
+    } finally {
+      if (this.pending.length) setImmediate(() => void this.flush());
+      else this.busy = false;
+    }
+  }
+}
+
+/** REQUEST_COUNTS_SQL for many people and servers at once: $1 the people, $2 the servers, $3 a minute ago. */
+const BATCH_COUNTS_SQL = `
+  SELECT 'user' AS kind, "requesterId" AS id,
+         count(*) FILTER (WHERE status IN ('queued', 'running'))::int AS active,
+         count(*) FILTER (WHERE "createdAt" >= $3::timestamp)::int AS minute
+  FROM "Generation"
+  WHERE "requesterId" = ANY($1::text[]) AND (status IN ('queued', 'running') OR "createdAt" >= $3::timestamp)
+  GROUP BY "requesterId"
+  UNION ALL
+  SELECT 'guild', "guildId", 0, count(*)::int
+  FROM "Generation"
+  WHERE "guildId" = ANY($2::text[]) AND "createdAt" >= $3::timestamp
+  GROUP BY "guildId"`;
 
 /** Runs tasks with the same key one after another (a promise chain per key, dropped when idle). */
 class KeyedQueue {

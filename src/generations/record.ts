@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { UserFacingError } from "../config/errors.ts";
-import { sql, type PrismaClient } from "../db/client.ts";
+import { Json, sql, type PrismaClient } from "../db/client.ts";
 import type { JobQueue } from "../jobs/queue.ts";
 import { limitRefusal, REQUEST_COUNTS_SQL, type RequestLimits } from "./limits.ts";
 import { etaSeconds } from "./queue-position.ts";
@@ -66,7 +66,7 @@ export async function recordGeneration(prisma: PrismaClient, req: GenerationRequ
       id, // $11
       req.command, // $12
       req.engine, // $13
-      req.params, // $14
+      new Json(req.params), // $14
       req.channelId ?? null, // $15
       req.interaction?.id ?? null, // $16
       req.interaction?.token ?? null, // $17

@@ -3,7 +3,7 @@ import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { JobWithMetadata } from "pg-boss";
 import { redact } from "../config/redact.ts";
-import { sql, type PrismaClient } from "../db/client.ts";
+import { Json, sql, type PrismaClient } from "../db/client.ts";
 import { discordNonce, type Publisher, type ResultTarget } from "../discord/publisher.ts";
 import { isPermanent } from "../engines/errors.ts";
 import type { EngineRegistry } from "../engines/registry.ts";
@@ -171,7 +171,7 @@ async function recordSuccess(
      SELECT i.id, moved.id, i.index, i.sha256, i.width, i.height, i.path, $8::timestamp, $8::timestamp
      FROM moved, jsonb_to_recordset($10::jsonb) AS i(id uuid, index int, sha256 text, width int, height int, path text)
      ON CONFLICT DO NOTHING`,
-    [id, r.model, r.modelSha256, r.params, r.seed, r.messageId, r.channelId, now, r.timings, r.images],
+    [id, r.model, r.modelSha256, new Json(r.params), r.seed, r.messageId, r.channelId, now, r.timings, new Json(r.images)],
   );
 }
 

@@ -148,4 +148,44 @@ describe("recording a generation (one statement)", () => {
     const last = await prisma.generation.findFirstOrThrow({ where: { requesterId: people[0] }, orderBy: { queuedAt: "desc" } });
     expect((await queuePosition(prisma, last)).position).toBeGreaterThan(1);
   });
+
+  it("counts asked for at once (sent together) come out as one at a time, per person and per server", async () => {
+    const config = { GENLAB_MAX_JOBS_PER_USER: 2, GENLAB_USER_PER_MINUTE: 600, GENLAB_GUILD_PER_MINUTE: 6000 };
+    const other = "300000000000000002";
+    const full = "200000000000000030";
+    await recordGeneration(db.prisma, request(full), roomy);
+    await recordGeneration(db.prisma, request(full, { guild: { id: other, name: "Other" } }), roomy);
+    const asks: [string, string | null][] = [
+      [full, GUILD],
+      ["200000000000000031", GUILD],
+      [full, null],
+      ["200000000000000032", other],
+      ["200000000000000031", null],
+      [full, other],
+    ];
+    const one = async (user: string, guild: string | null, perGuild: number) =>
+      checkLimits(db.prisma, { ...config, GENLAB_GUILD_PER_MINUTE: perGuild }, user, guild, {}).then(
+        () => "ok",
+        (e: Error) => e.message,
+      );
+    const inGuild = await db.prisma.generation.count({ where: { guildId: GUILD } });
+    const inOther = await db.prisma.generation.count({ where: { guildId: other } });
+    for (const perGuild of [6000, inOther + 1, inOther]) {
+      const alone = [];
+      for (const [u, g] of asks) alone.push(await one(u, g, perGuild));
+      const together = await Promise.all(asks.map(([u, g]) => one(u, g, perGuild)));
+      expect(together).toEqual(alone);
+    }
+    // What they say: the full person everywhere; a server over its minute's limit; a DM is no server's.
+    const together = await Promise.all(asks.map(([u, g]) => one(u, g, inOther)));
+    const fullSentence = "You already have 2 requests waiting or being drawn (the limit is 2): wait for them, or cancel one with /cancel.";
+    expect(together).toEqual([
+      fullSentence,
+      inGuild >= inOther ? `This server has made ${inGuild} requests in the last minute (the limit is ${inOther}): try again in a minute.` : "ok",
+      fullSentence,
+      `This server has made ${inOther} requests in the last minute (the limit is ${inOther}): try again in a minute.`,
+      "ok",
+      fullSentence,
+    ]);
+  });
 });

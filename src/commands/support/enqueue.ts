@@ -7,6 +7,7 @@ import type { GuildSettings } from "../../guilds/settings.ts";
 import { recordGeneration, sendGeneration } from "../../generations/record.ts";
 import { cancelButton } from "../../generations/render.ts";
 import { limitsFor, oneAtATimePerPerson } from "../../generations/limits.ts";
+import { acknowledgement, acknowledgementsSent } from "./ack-first.ts";
 import type { CommandContext } from "./types.ts";
 
 /**
@@ -22,8 +23,13 @@ export async function enqueueGeneration(
   // Refusals come first, privately; only cheap work runs before the acknowledgement (cached
   // settings, validation, one counting query), so a class-wide burst is acknowledged within
   // Discord's 3 s.
-  const checked = await check(interaction, ctx, request);
-  await interaction.deferReply();
+  const checked = await acknowledgement(async () => {
+    const c = await check(interaction, ctx, request);
+    await interaction.deferReply();
+    return c;
+  });
+  // The rest waits for the other requests' acknowledgements under way (src/commands/support/ack-first.ts).
+  await acknowledgementsSent();
   // Then the person's requests are counted again and the request recorded (one statement),
   // one request of a person at a time.
   const recorded = await oneAtATimePerPerson.run(interaction.user.id, async () => {
