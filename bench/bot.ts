@@ -176,7 +176,8 @@ const p99 = { genlab: median(warm(genlab).map((r) => r.p99)), reference: median(
 console.log(`\nack p99 (median of warm rounds): GenLab ${p99.genlab.toFixed(0)} ms, reference ${p99.reference.toFixed(0)} ms, ratio ${(p99.genlab / p99.reference).toFixed(2)} (goal: GenLab < 100 ms)`);
 if (WHILE_TRAINING) {
   const side = (rows: Row[], k: "p50" | "p99") => median(warm(rows).map((r) => r[k])).toFixed(0).padStart(8);
-  console.log(`\nack ms (median of warm rounds) | without training | while training (${trained!.epochs} epochs done, ${trained!.secondsPerEpoch.toFixed(1)} s/epoch)`);
+  const progress = trained!.epochs ? `${trained!.epochs} epochs done, ${trained!.secondsPerEpoch.toFixed(1)} s/epoch` : "all of it in the first epoch";
+  console.log(`\nack ms (median of warm rounds) | without training | while training (${progress})`);
   console.log(`p50                            | ${side(genlab, "p50")}         | ${side(training, "p50")}`);
   console.log(`p99                            | ${side(genlab, "p99")}         | ${side(training, "p99")}   (goal: < 250 ms while training)`);
 }

@@ -34,6 +34,12 @@ const CACHE_MS = 15_000;
 
 export class GuildSettingsStore {
   private readonly cache = new Map<string, { at: number; value: GuildSettings }>();
+  /**
+   * Reads on their way, one per server: when the cached value expires in the middle of a
+   * class-wide burst, the 200 requests share one query instead of queueing 200 for the pool's
+   * connections (that held every acknowledgement of the burst ≈ 90 ms).
+   */
+  private readonly reading = new Map<string, Promise<GuildSettings>>();
 
   constructor(private readonly prisma: PrismaClient) {}
 
@@ -41,10 +47,23 @@ export class GuildSettingsStore {
     if (!guildId) return {};
     const hit = this.cache.get(guildId);
     if (hit && Date.now() - hit.at < CACHE_MS) return hit.value;
+    let read = this.reading.get(guildId);
+    if (!read) {
+      read = this.read(guildId).finally(() => this.reading.delete(guildId));
+      this.reading.set(guildId, read);
+    }
+    return read;
+  }
+
+  private async read(guildId: string): Promise<GuildSettings> {
+    const started = Date.now();
     const row = await this.prisma.guild.findUnique({ where: { id: guildId }, select: { settings: true } });
     // A stored value this version cannot read (hand-edited, older) is ignored key by key, not fatal.
     const parsed = guildSettingsSchema.safeParse(row?.settings ?? {});
     const value = parsed.success ? parsed.data : salvage(row?.settings);
+    // A change this process made while the read was on its way is newer than what it read.
+    const cached = this.cache.get(guildId);
+    if (cached && cached.at >= started) return cached.value;
     this.cache.set(guildId, { at: Date.now(), value });
     return value;
   }
