@@ -30,6 +30,8 @@ export function catalogOf(engine: AnyEngine): GanCatalog | undefined {
 export async function checkModelAccess(prisma: PrismaClient, engine: AnyEngine, model: unknown, guildId: string | null): Promise<void> {
   const catalog = catalogOf(engine);
   if (!catalog || model === undefined || model === null || model === "") return;
+  // Everyone's models need no lookup: a burst of /gan sample on the shipped model asks nothing of the database.
+  if (typeof model === "string" && catalog.names().includes(model)) return;
   const visible = await ganModelsFor(prisma, catalog, guildId);
   if (typeof model !== "string" || !visible.includes(model)) {
     throw new EngineInputError(`There is no GAN model named "${printable(String(model))}": choose one of ${someOf(visible, "(none installed)")}.`);
