@@ -56,8 +56,9 @@ describe("which GAN models a server may use", () => {
   it("a model the server trained: allowed there; elsewhere refused as if it did not exist", async () => {
     const c = counted();
     await expect(checkModelAccess(c.prisma, engine, "our-run", OURS)).resolves.toBeUndefined();
-    const missing = await checkModelAccess(c.prisma, engine, "no-such-model", THEIRS).catch((e: Error) => e.message);
-    const theirs = await checkModelAccess(c.prisma, engine, "our-run", THEIRS).catch((e: Error) => e.message);
+    const refusal = (model: string) => checkModelAccess(c.prisma, engine, model, THEIRS).then(() => "allowed", (e: Error) => e.message);
+    const missing = await refusal("no-such-model");
+    const theirs = await refusal("our-run");
     expect(theirs).toBe(missing.replace("no-such-model", "our-run"));
     expect(theirs).toBe('There is no GAN model named "our-run": choose one of fashion-mlp, their-run.');
     await expect(checkModelAccess(c.prisma, engine, "our-run", null)).rejects.toThrow(/no GAN model named "our-run"/);
