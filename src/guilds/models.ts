@@ -9,7 +9,11 @@ import type { AnyEngine } from "../engines/types.ts";
  * models, so every list and every request from Discord goes through here.
  */
 export async function ganModelsFor(prisma: PrismaClient, catalog: GanCatalog, guildId: string | null): Promise<string[]> {
-  const everyones = catalog.names();
+  return withOwnModels(prisma, catalog, catalog.names(), guildId);
+}
+
+/** Everyone's models (`catalog.names()`, listed once by the caller) and the server's own. */
+async function withOwnModels(prisma: PrismaClient, catalog: GanCatalog, everyones: string[], guildId: string | null): Promise<string[]> {
   if (!guildId) return everyones;
   const own = await prisma.modelArtifact.findMany({ where: { guildId }, select: { name: true } });
   const owned = new Set(own.map((r) => r.name));
@@ -31,8 +35,9 @@ export async function checkModelAccess(prisma: PrismaClient, engine: AnyEngine, 
   const catalog = catalogOf(engine);
   if (!catalog || model === undefined || model === null || model === "") return;
   // Everyone's models need no lookup: a burst of /gan sample on the shipped model asks nothing of the database.
-  if (typeof model === "string" && catalog.names().includes(model)) return;
-  const visible = await ganModelsFor(prisma, catalog, guildId);
+  const everyones = catalog.names();
+  if (typeof model === "string" && everyones.includes(model)) return;
+  const visible = await withOwnModels(prisma, catalog, everyones, guildId);
   if (typeof model !== "string" || !visible.includes(model)) {
     throw new EngineInputError(`There is no GAN model named "${printable(String(model))}": choose one of ${someOf(visible, "(none installed)")}.`);
   }
