@@ -6,7 +6,7 @@ import { GanCatalog, GanEngine } from "../../src/engines/gan/index.ts";
 import { checkModelAccess, ganModelsFor } from "../../src/guilds/models.ts";
 import { createLogger } from "../../src/log.ts";
 import { tempDir, testConfig } from "../support/config.ts";
-import { createTestDatabase } from "../support/db.ts";
+import { createTestDatabase, withDelegate } from "../support/db.ts";
 
 const OURS = "300000000000000001";
 const THEIRS = "300000000000000002";
@@ -22,10 +22,8 @@ function modelFolder(root: string, name: string): void {
 /** The real client, with the model-list reads counted. */
 function counted() {
   let reads = 0;
-  const modelArtifact = new Proxy(db.prisma.modelArtifact, {
-    get: (target, key) => (key === "findMany" ? (...args: Parameters<typeof target.findMany>) => (reads++, target.findMany(...args)) : Reflect.get(target, key)),
-  });
-  return { prisma: new Proxy(db.prisma, { get: (target, key) => (key === "modelArtifact" ? modelArtifact : Reflect.get(target, key)) }), reads: () => reads };
+  const findMany = (...args: Parameters<typeof db.prisma.modelArtifact.findMany>) => (reads++, db.prisma.modelArtifact.findMany(...args));
+  return { prisma: withDelegate(db.prisma, "modelArtifact", { findMany }), reads: () => reads };
 }
 
 beforeAll(async () => {

@@ -3,7 +3,7 @@ import { openDatabase, type Database, type PrismaClient } from "../../src/db/ind
 import { GuildSettingsStore } from "../../src/guilds/settings.ts";
 import { createLogger } from "../../src/log.ts";
 import { testConfig } from "../support/config.ts";
-import { createTestDatabase } from "../support/db.ts";
+import { createTestDatabase, withDelegate } from "../support/db.ts";
 
 const GUILD = "300000000000000001";
 const TEACHER = "200000000000000001";
@@ -45,9 +45,8 @@ function countedPrisma() {
       return row;
     },
   };
-  const prisma = new Proxy(db.prisma, { get: (target, key) => (key === "guild" ? guild : Reflect.get(target, key)) });
   return {
-    prisma,
+    prisma: withDelegate(db.prisma, "guild", guild),
     reads: () => reads,
     /** Reads that have their row from the database (held or not). */
     found: () => found,

@@ -27,3 +27,8 @@ export async function query<T extends pg.QueryResultRow = Record<string, unknown
     await client.end();
   }
 }
+
+/** The client with one model's delegate replaced (to count, hold or fail its calls); the rest is the real client. */
+export function withDelegate<C extends object>(prisma: C, model: keyof C, delegate: object): C {
+  return new Proxy(prisma, { get: (target, key) => (key === model ? delegate : Reflect.get(target, key)) });
+}
